@@ -1,0 +1,105 @@
+#define _GNU_SOURCE
+#include "CSupport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int csupport_getopt_long(int argc, char *const argv[], const char *shortopts,
+                         const struct option *longopts, int *longindex)
+{
+    return getopt_long(argc, argv, shortopts, longopts, longindex);
+}
+
+const char *csupport_optarg(void) { return optarg; }
+int csupport_optind(void) { return optind; }
+void csupport_getopt_reset(void) { optind = 0; opterr = 1; }
+
+char **csupport_environ(void) { return environ; }
+
+static volatile sig_atomic_t abort_signal = 0;
+
+static void on_abort_signal(int signum) { abort_signal = signum; }
+
+void csupport_install_abort_handlers(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_abort_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0; /* no SA_RESTART: blocking I/O must return EINTR */
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
+void csupport_restore_default_handlers(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
+int csupport_abort_signal(void) { return abort_signal; }
+void csupport_clear_abort(void) { abort_signal = 0; }
+
+void csupport_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+char *csupport_read_password(const char *prompt)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        errno = ENXIO;
+        return NULL;
+    }
+    struct termios saved, quiet;
+    int have_termios = tcgetattr(fd, &saved) == 0;
+    if (have_termios) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        quiet.c_lflag |= ICANON;
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    ssize_t ignored = write(fd, prompt, strlen(prompt));
+    (void)ignored;
+
+    size_t capacity = 128, length = 0;
+    char *line = malloc(capacity);
+    int failed = line == NULL;
+    while (!failed) {
+        char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || c == '\n')
+            break;
+        if (length + 1 >= capacity) {
+            char *bigger = realloc(line, capacity * 2);
+            if (bigger == NULL) {
+                failed = 1;
+                break;
+            }
+            line = bigger;
+            capacity *= 2;
+        }
+        line[length++] = c;
+    }
+    if (have_termios)
+        tcsetattr(fd, TCSAFLUSH, &saved);
+    ignored = write(fd, "\n", 1);
+    close(fd);
+    if (failed) {
+        free(line);
+        errno = ENOMEM;
+        return NULL;
+    }
+    line[length] = '\0';
+    return line;
+}

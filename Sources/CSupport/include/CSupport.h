@@ -1,0 +1,44 @@
+#ifndef MPOP_CSUPPORT_H
+#define MPOP_CSUPPORT_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+/*
+ * glibc's getopt_long, with its global state behind functions so that Swift 6
+ * code never touches a mutable C global.  The message texts and the argument
+ * permutation are glibc's own, which is what mpop 1.4.18 prints.
+ */
+int csupport_getopt_long(int argc, char *const argv[], const char *shortopts,
+                         const struct option *longopts, int *longindex);
+/* optarg of the last option, or NULL. */
+const char *csupport_optarg(void);
+/* optind after the last call. */
+int csupport_optind(void);
+/* Resets getopt for a fresh scan (optind = 0 makes glibc reinitialise). */
+void csupport_getopt_reset(void);
+
+/* The process environment, NULL-terminated; owned by libc. */
+char **csupport_environ(void);
+
+/*
+ * Abort flag for SIGINT, SIGTERM and SIGHUP.  Installing the handlers uses
+ * sigaction without SA_RESTART, so a blocking read or write returns EINTR.
+ */
+void csupport_install_abort_handlers(void);
+void csupport_restore_default_handlers(void);
+/* The signal number that arrived, or 0. */
+int csupport_abort_signal(void);
+void csupport_clear_abort(void);
+
+/* Ignores SIGPIPE so that a write to a closed pipe or socket returns EPIPE. */
+void csupport_ignore_sigpipe(void);
+
+/*
+ * Reads a line from the controlling terminal with echo off, after writing
+ * prompt to it.  Returns a malloc'd string without the newline, or NULL with
+ * errno set (ENXIO when there is no controlling terminal).
+ */
+char *csupport_read_password(const char *prompt);
+
+#endif

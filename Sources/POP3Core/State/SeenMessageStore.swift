@@ -1,0 +1,24 @@
+/// The UIDs of messages already retrieved or otherwise marked old, per server
+/// host and user: mpop's UIDLs file, with a journal that records each
+/// delivery as soon as it is durable.
+public protocol SeenMessageStore: AnyObject {
+    /// The stored UIDs for `host` and `user` (the journal's included).
+    func uids(host: String, user: String) -> Set<String>
+
+    /// Durably records that these messages were delivered, before the engine
+    /// goes on (an fsynced journal append).
+    /// - Throws: a ``ReportableError`` (74).
+    func recordDelivered(_ uids: [String], host: String, user: String) throws
+
+    /// Replaces the list for `host` and `user` with `uids` (in memory), to be
+    /// written by ``save()``. An empty list removes it.
+    func replace(host: String, user: String, with uids: [String])
+
+    /// Writes the file atomically in mpop 1.4.18's format (temporary file,
+    /// fsync, rename, fsync of the directory) and empties the journal.
+    /// - Throws: a ``ReportableError`` (74).
+    func save() throws
+
+    /// Releases the lock without writing.
+    func close()
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unbuffered writes to the standard streams, without Foundation or C stdio.
+///
+/// Each call is one `write(2)` (retried on EINTR and short writes), so the
+/// order of stdout and stderr lines is the order of the calls, as with mpop's
+/// flushed stdio. Write errors are ignored: there is nowhere left to report them.
+public enum Console {
+    public static func out(_ text: String) {
+        write(text, to: 1)
+    }
+
+    public static func err(_ text: String) {
+        write(text, to: 2)
+    }
+
+    public static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            writeAll(UnsafeRawBufferPointer(buffer), to: fd)
+        }
+    }
+
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
+        guard var base = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(fd, base, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            left -= n
+            base += n
+        }
+    }
+
+    /// Prints `mpop: <message>` on stderr, with control characters replaced
+    /// by `?` as mpop's `sanitize_string` does.
+    public static func diagnostic(_ message: String) {
+        err("mpop: " + sanitized(message) + "\n")
+    }
+
+    /// Prints the lines mpop prints for an error: the explanation, then the
+    /// server's message when there is one.
+    public static func report(_ error: any Error) {
+        if let error = error as? any ReportableError {
+            diagnostic(error.explanation)
+            if let server = error.serverMessage {
+                diagnostic("POP3 server message: " + server)
+            }
+        } else {
+            diagnostic(String(describing: error))
+        }
+    }
+
+    /// Replaces every control character (bytes below 32 and 127) with `?`.
+    public static func sanitized(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        var changed = false
+        for i in bytes.indices where bytes[i] < 32 || bytes[i] == 127 {
+            bytes[i] = UInt8(ascii: "?")
+            changed = true
+        }
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+}

@@ -1,0 +1,107 @@
+/// A connected byte stream to a POP3 server: a socket, a TLS session over a
+/// socket, or a scripted peer in tests. The protocol engine reads and writes
+/// only through this seam.
+public protocol Transport: AnyObject {
+    /// Reads at least one byte into `buffer` and returns how many, or 0 at the
+    /// end of the stream.
+    /// - Throws: a ``ReportableError`` for a timeout, an I/O error or an
+    ///   interruption by a signal.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+
+    /// Writes all of `bytes`.
+    /// - Throws: a ``ReportableError`` for a timeout or an I/O error.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+
+    /// Closes the stream; further calls fail. Closing twice is harmless.
+    func close()
+}
+
+/// A transport over a socket, which TLS can be started on.
+public protocol SocketBackedTransport: Transport {
+    /// The connected socket's descriptor.
+    var socketDescriptor: Int32 { get }
+    /// The I/O timeout in seconds, or `nil` for none.
+    var timeoutSeconds: Int? { get }
+}
+
+/// What TLS can tell about an established session, for `--serverinfo`,
+/// `--debug` and SCRAM-PLUS.
+public protocol TLSTransport: Transport {
+    /// GnuTLS's description, e.g. `(TLS1.3)-(ECDHE-SECP256R1)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)`.
+    var sessionDescription: String? { get }
+    /// The server's leaf certificate, if one was sent.
+    var peerCertificate: CertificateInfo? { get }
+    /// Channel binding data of the given kind (`tls-unique` or `tls-exporter`),
+    /// or `nil` when this session cannot provide it.
+    func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]?
+}
+
+public enum ChannelBindingKind: String, Sendable {
+    case tlsUnique = "tls-unique"
+    case tlsExporter = "tls-exporter"
+}
+
+/// The facts about a server certificate that mpop prints.
+public struct CertificateInfo: Sendable, Equatable {
+    /// RFC 4514 distinguished names, as GnuTLS prints them.
+    public var subject: String
+    public var issuer: String
+    /// Seconds since the epoch.
+    public var activationTime: Int64
+    public var expirationTime: Int64
+    public var sha256Fingerprint: [UInt8]
+    public var sha1Fingerprint: [UInt8]
+
+    public init(subject: String, issuer: String, activationTime: Int64, expirationTime: Int64,
+                sha256Fingerprint: [UInt8], sha1Fingerprint: [UInt8]) {
+        self.subject = subject
+        self.issuer = issuer
+        self.activationTime = activationTime
+        self.expirationTime = expirationTime
+        self.sha256Fingerprint = sha256Fingerprint
+        self.sha1Fingerprint = sha1Fingerprint
+    }
+}
+
+/// The TLS settings of an account, as the TLS layer needs them.
+public struct TLSSettings: Sendable, Equatable {
+    /// Name for SNI and the certificate's host check (`tls_host_override` or `host`).
+    public var serverName: String
+    /// `nil`, `"system"`, or a PEM file.
+    public var trustFile: String?
+    public var crlFile: String?
+    public var fingerprint: [UInt8]?
+    public var keyFile: String?
+    public var certFile: String?
+    public var certCheck: Bool
+    public var minDHPrimeBits: Int?
+    public var priorities: String?
+    /// Passed as the PKCS#11 PIN for a client key, as mpop does.
+    public var pin: Secret?
+
+    public init(serverName: String, trustFile: String? = "system", crlFile: String? = nil,
+                fingerprint: [UInt8]? = nil, keyFile: String? = nil, certFile: String? = nil,
+                certCheck: Bool = true, minDHPrimeBits: Int? = nil, priorities: String? = nil,
+                pin: Secret? = nil) {
+        self.serverName = serverName
+        self.trustFile = trustFile
+        self.crlFile = crlFile
+        self.fingerprint = fingerprint
+        self.keyFile = keyFile
+        self.certFile = certFile
+        self.certCheck = certCheck
+        self.minDHPrimeBits = minDHPrimeBits
+        self.priorities = priorities
+        self.pin = pin
+    }
+}
+
+/// Starts TLS on a connected socket. Implemented by the `TLSGnu` target.
+public protocol TLSStarter: Sendable {
+    /// Runs the handshake over `transport`'s socket and checks the server's
+    /// certificate as `settings` say.
+    /// - Throws: a ``ReportableError``: handshake failure (76), certificate
+    ///   rejected (69), unreadable key, certificate, trust or CRL file (66),
+    ///   I/O (74), library failure (70).
+    func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings) throws -> any TLSTransport
+}

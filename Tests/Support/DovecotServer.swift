@@ -1,0 +1,140 @@
+import Foundation
+
+/// A real dovecot POP3 server on 127.0.0.1, with its own configuration and
+/// base directory in a temporary directory (the system's dovecot setup is
+/// never touched), users in a passwd-file, maildir storage, and a
+/// certificate from a throwaway CA.
+///
+/// `port` speaks plain POP3 with STLS; `tlsPort` is implicit TLS (POP3S).
+/// The SASL mechanisms PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM-SHA-1
+/// SCRAM-SHA-256 and APOP are enabled. ``stop()`` (or `deinit`) ends it.
+public final class DovecotServer: @unchecked Sendable {
+    public let directory: TemporaryDirectory
+    public let ca: ThrowawayCA
+    public let port: Int
+    public let tlsPort: Int
+    private let process: ChildProcess
+    private let passwdFile: String
+    private let mailUID: uid_t
+    private let mailGID: gid_t
+    private var stopped = false
+
+    /// Starts dovecot; `certificate` replaces the default one for `localhost`
+    /// (for tests of expired or wrong-host certificates).
+    public init(ca: ThrowawayCA? = nil, certificate: ThrowawayCA.Issued? = nil,
+                extraConfiguration: String = "") throws {
+        try Prerequisites.requireDovecot()
+        self.ca = try ca ?? ThrowawayCA()
+        let issued = try certificate ?? self.ca.issueServerCertificate(name: "dovecot-server")
+        directory = try TemporaryDirectory(prefix: "mpop-dovecot")
+        // dovecot's processes must reach these files after dropping privileges.
+        chmod(directory.path, 0o755)
+        passwdFile = try directory.write("passwd", "", mode: 0o644)
+        let certFile = try directory.write("server.pem", try String(contentsOfFile: issued.certificateFile, encoding: .utf8))
+        let keyFile = try directory.write("server.key", try String(contentsOfFile: issued.keyFile, encoding: .utf8))
+
+        let runningAsRoot = geteuid() == 0
+        var userLines = ""
+        if runningAsRoot {
+            // Mail processes may not run as root: use nobody.
+            mailUID = 65534
+            mailGID = 65534
+        } else {
+            mailUID = getuid()
+            mailGID = getgid()
+            let name = String(cString: getpwuid(getuid())!.pointee.pw_name)
+            userLines = "default_login_user = \(name)\ndefault_internal_user = \(name)\n"
+        }
+
+        var lastError: Error?
+        for _ in 0..<5 {
+            let plain = try FreePort.next(), secure = try FreePort.next()
+            let configuration = """
+                base_dir = \(directory.url("run"))
+                state_dir = \(directory.url("state"))
+                log_path = \(directory.url("dovecot.log"))
+                \(userLines)protocols = pop3
+                listen = 127.0.0.1
+                ssl = yes
+                ssl_cert = <\(certFile)
+                ssl_key = <\(keyFile)
+                disable_plaintext_auth = no
+                auth_mechanisms = plain login cram-md5 digest-md5 scram-sha-1 scram-sha-256 apop
+                auth_failure_delay = 0
+                first_valid_uid = 1
+                passdb {
+                  driver = passwd-file
+                  args = scheme=PLAIN \(passwdFile)
+                }
+                userdb {
+                  driver = passwd-file
+                  args = \(passwdFile)
+                }
+                mail_location = maildir:~
+                pop3_uidl_format = %08Xu%08Xv
+                service pop3-login {
+                  inet_listener pop3 {
+                    address = 127.0.0.1
+                    port = \(plain)
+                  }
+                  inet_listener pop3s {
+                    address = 127.0.0.1
+                    port = \(secure)
+                    ssl = yes
+                  }
+                }
+                service anvil {
+                  chroot =
+                }
+                service pop3-login {
+                  chroot =
+                }
+                \(extraConfiguration)
+
+                """
+            let configFile = try directory.write("dovecot.conf", configuration, mode: 0o644)
+            let process = try ChildProcess("/usr/sbin/dovecot", ["-F", "-c", configFile],
+                                           environment: ["PATH": "/usr/sbin:/usr/bin:/bin"],
+                                           stderr: directory.url("dovecot.stderr"))
+            if FreePort.waitUntilListening(plain) && FreePort.waitUntilListening(secure) {
+                self.process = process
+                self.port = plain
+                self.tlsPort = secure
+                return
+            }
+            process.terminate()
+            let log = (try? String(contentsOfFile: directory.url("dovecot.log"), encoding: .utf8)) ?? ""
+            lastError = MessageFailure("dovecot did not start listening; its log:\n\(log)")
+        }
+        throw lastError ?? MessageFailure("dovecot did not start")
+    }
+
+    /// Adds a user with an empty maildir and returns the mailbox.
+    public func addUser(_ name: String, password: String) throws -> ServerMailbox {
+        let home = try directory.makeMaildir("mail/\(name)")
+        chmod(directory.url("mail"), 0o755)
+        for path in [home, home + "/cur", home + "/new", home + "/tmp"] {
+            chown(path, mailUID, mailGID)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: passwdFile))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(name):{PLAIN}\(password):\(mailUID):\(mailGID)::\(home)::\n".utf8))
+        try handle.close()
+        return ServerMailbox(maildir: home, owner: (mailUID, mailGID))
+    }
+
+    /// dovecot's log, for failure messages.
+    public var log: String {
+        (try? String(contentsOfFile: directory.url("dovecot.log"), encoding: .utf8)) ?? ""
+    }
+
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        process.terminate()
+    }
+
+    deinit {
+        stop()
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What a finished program left behind.
+public struct RunResult: Sendable, CustomStringConvertible {
+    public var stdout: String
+    public var stderr: String
+    public var status: Int32
+    /// True when the program was killed for running past its time limit.
+    public var timedOut: Bool
+
+    public var description: String {
+        "exit \(status)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// Runs a program with its output in files (no pipe can fill up), stdin from
+/// a given string or /dev/null, and a time limit.
+public enum ProgramRunner {
+    public static func run(_ executable: String, _ arguments: [String],
+                           environment: [String: String],
+                           stdin: String? = nil,
+                           workingDirectory: String? = nil,
+                           timeout: Double = 60) throws -> RunResult {
+        let scratch = try TemporaryDirectory(prefix: "mpop-run")
+        let outPath = scratch.url("stdout"), errPath = scratch.url("stderr"), inPath = scratch.url("stdin")
+        try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
+
+        let child = try ChildProcess(executable, arguments, environment: environment,
+                                     stdin: stdin == nil ? "/dev/null" : inPath,
+                                     stdout: outPath, stderr: errPath,
+                                     workingDirectory: workingDirectory)
+        let (status, timedOut) = child.wait(timeout: timeout)
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return RunResult(stdout: stdout, stderr: stderr, status: status, timedOut: timedOut)
+    }
+}
+
+/// An mpop binary, ours or the Debian reference, run with a private `$HOME`.
+public struct MpopBinary: Sendable {
+    public let path: String
+
+    /// The `mpop` built beside this test bundle.
+    public static var ours: MpopBinary {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        // The test bundle is `.build/<triple>/debug/mpopPackageTests.xctest`,
+        // possibly with a nested path inside it; walk up to the build folder.
+        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("mpop").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return MpopBinary(path: directory.appendingPathComponent("mpop").path)
+    }
+
+    /// Debian's `/usr/bin/mpop` 1.4.18.
+    public static let reference = MpopBinary(path: "/usr/bin/mpop")
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Runs mpop with `HOME=home`, the C locale and a minimal PATH, plus `environment`.
+    public func run(_ arguments: [String], home: String, environment: [String: String] = [:],
+                    stdin: String? = nil, workingDirectory: String? = nil,
+                    timeout: Double = 60) throws -> RunResult {
+        if self.path == MpopBinary.reference.path {
+            try Prerequisites.requireReferenceMpop()
+        }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw MissingPrerequisite(program: path, package: "(build it: swift build)")
+        }
+        var env = [
+            "HOME": home,
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LC_ALL": "C",
+            "USER": "mpoptest",
+            "TZ": "UTC",
+        ]
+        env.merge(environment) { $1 }
+        return try ProgramRunner.run(path, arguments, environment: env, stdin: stdin,
+                                     workingDirectory: workingDirectory, timeout: timeout)
+    }
+}

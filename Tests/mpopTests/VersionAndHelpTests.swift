@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct VersionAndHelpTests {
+    @Test func helpIsTheReferenceTextButForTheBugReportLine() throws {
+        let home = try TemporaryDirectory()
+        let ours = try MpopBinary.ours.run(["--help"], home: home.path)
+        let theirs = try MpopBinary.reference.run(["--help"], home: home.path)
+        #expect(ours.status == 0)
+        #expect(theirs.status == 0)
+        #expect(ours.stderr == "")
+        let ourLines = ours.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let theirLines = theirs.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(ourLines.count == theirLines.count)
+        let bugLine = { (line: Substring) in line.hasPrefix("Report bugs to") }
+        #expect(Array(ourLines.filter { !bugLine($0) }) == Array(theirLines.filter { !bugLine($0) }))
+        #expect(ourLines.contains(where: bugLine))
+    }
+
+    @Test func versionHasTheReferenceLayoutWithLibraryFacts() throws {
+        let home = try TemporaryDirectory()
+        let ours = try MpopBinary.ours.run(["--version"], home: home.path)
+        let theirs = try MpopBinary.reference.run(["--version"], home: home.path)
+        #expect(ours.status == 0)
+        let ourLines = ours.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let theirLines = theirs.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Same lines in the same order, each starting with the same label.
+        #expect(ourLines.count == theirLines.count)
+        for (ours, theirs) in zip(ourLines, theirLines) {
+            let label = theirs.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            if theirs.hasPrefix("Platform") || theirs.hasPrefix("IDN") || theirs.hasPrefix("Configuration file name") {
+                #expect(ours == theirs)
+            } else if theirs.contains(":") && !theirs.hasPrefix("the GNU") && !theirs.hasPrefix("Copyright") {
+                #expect(ours.hasPrefix(label + ":"), "\(ours) vs \(theirs)")
+            }
+        }
+        #expect(ourLines[0].hasPrefix("mpop version 1.4.18"))
+        // Library versions are asked at run time.
+        #expect(ourLines.contains { $0.range(of: #"^TLS/SSL library: GnuTLS \d+\.\d+"#, options: .regularExpression) != nil })
+        #expect(ourLines.contains { $0.range(of: #"^Authentication library: GNU SASL \d+\.\d+"#, options: .regularExpression) != nil })
+        // The mechanisms line lists what the reference lists, in its order.
+        let methods = { (lines: [String]) in lines.firstIndex(of: "Supported authentication methods:").map { lines[$0 + 1] } }
+        #expect(methods(ourLines) == methods(theirLines))
+    }
+
+    @Test func versionNamesTheXDGConfigurationWhenOnlyItExists() throws {
+        let home = try TemporaryDirectory()
+        try home.write(".config/mpop/config", "defaults\n")
+        let ours = try MpopBinary.ours.run(["--version"], home: home.path)
+        let theirs = try MpopBinary.reference.run(["--version"], home: home.path)
+        let line = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("Configuration file name") } }
+        #expect(line(ours.stdout) == "Configuration file name: \(home.path)/.config/mpop/config")
+        #expect(line(ours.stdout) == line(theirs.stdout))
+    }
+}
