@@ -53,6 +53,9 @@ public final class ChildProcessPipe {
         // dup2 clears FD_CLOEXEC on the copy (glibc does so even when the read
         // end already is descriptor 0), so only stdin survives the exec.
         posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
+        // Descriptors opened without O_CLOEXEC elsewhere in the process (a
+        // socket, a UIDLs file lock) are none of the agent's business.
+        _ = Self.closeFrom3?.call(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -180,6 +183,16 @@ public final class ChildProcessPipe {
     }
 
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later),
+    /// hidden behind `_GNU_SOURCE` like `pipe2`.
+    private struct AddCloseFromFunction: @unchecked Sendable {
+        let call: AddCloseFrom
+    }
+
+    private static let closeFrom3 = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { AddCloseFromFunction(call: unsafeBitCast($0, to: AddCloseFrom.self)) }
 
     /// glibc's `pipe2`, which its Swift module does not export (it needs
     /// `_GNU_SOURCE`); looked up once.

@@ -165,9 +165,10 @@ import TestSupport
         for index in 0..<count {
             try Feed.deliver(FixtureMessage("m", "message \(index)\n"), to: sink)
         }
+        let unique = URL(fileURLWithPath: dir.path).lastPathComponent
         let openFiles = listDirectory("/proc/self/fd").filter { fd in
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd))?
-                .hasPrefix(maildir + "/new/") == true
+                .contains(unique + "/Mail/") == true
         }
         #expect(openFiles.count <= CommittedFiles.openLimit)
         #expect(openFiles.count > 0)
