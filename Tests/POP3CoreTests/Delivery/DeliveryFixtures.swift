@@ -6,11 +6,14 @@ import Foundation
 struct FixtureMessage: CustomStringConvertible {
     let name: String
     let lines: [[UInt8]]
+    /// The message as a server stores it.
+    let raw: [UInt8]
 
     /// Splits `text` at LF; a final LF does not start another line, and a last
     /// line without LF is still a line (the server ends every line with CRLF).
     init(_ name: String, bytes: [UInt8]) {
         self.name = name
+        raw = bytes
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
         if bytes.last == UInt8(ascii: "\n") || bytes.isEmpty {
             lines.removeLast()
@@ -23,11 +26,6 @@ struct FixtureMessage: CustomStringConvertible {
     }
 
     var description: String { name }
-
-    /// The bytes as stored on a server (LF endings).
-    var serverBytes: [UInt8] {
-        lines.flatMap { $0 + [UInt8(ascii: "\n")] }
-    }
 
     /// What a sink must store for the message body: every line with `ending`,
     /// and with `quoting` a line matching `>*From ` gets one more `>`.
@@ -66,7 +64,7 @@ struct FixtureMessage: CustomStringConvertible {
             ..two dots
 
             """.utf8) + Array("8-bit: caf".utf8) + [0xc3, 0xa9, 0x20, 0xff, 0xfe, 0x80, 0x0a]
-            + Array("tab\there\n".utf8)),
+            + Array("tab\there\nlone\rCR\n".utf8)),
         FixtureMessage("a 100 KB line", "Subject: long\n\n" + String(repeating: "0123456789", count: 10_000) + "\nend\n"),
         FixtureMessage("no final newline", "Subject: short\n\nlast line"),
         FixtureMessage("empty body", "Subject: empty\n\n"),
