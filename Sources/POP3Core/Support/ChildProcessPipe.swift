@@ -53,8 +53,8 @@ public final class ChildProcessPipe {
         // dup2 clears FD_CLOEXEC on the copy (glibc does so even when the read
         // end already is descriptor 0), so only stdin survives the exec.
         posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
-        // Descriptors opened without O_CLOEXEC elsewhere in the process (a
-        // socket, a UIDLs file lock) are none of the agent's business.
+        // Descriptors opened without O_CLOEXEC elsewhere in the process (the
+        // server connection, a mailbox) are none of the agent's business.
         _ = Self.closeFrom3?.call(&actions, 3)
 
         var attributes = posix_spawnattr_t()
