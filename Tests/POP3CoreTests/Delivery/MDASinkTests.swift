@@ -72,6 +72,17 @@ import TestSupport
         try Feed.deliver(huge, to: sink, piecing: .engineChunks)
     }
 
+    /// With SIGPIPE at its default action, a write to an agent that is gone
+    /// must not kill mpop (or this test runner).
+    @Test func anAgentThatIsGoneDoesNotKillUs() throws {
+        signal(SIGPIPE, SIG_DFL)
+        let huge = FixtureMessage("2 MB", String(repeating: "a line of mail\n", count: 140_000))
+        for _ in 0..<3 {
+            try Feed.deliver(huge, to: MDASink(command: "exec 0<&-; sleep 0.1"), piecing: .engineChunks)
+        }
+        #expect(Self.failure(of: "exec 0<&-; exit 9", message: huge)?.explanation == "exec 0<&-; exit 9 did not read mail data")
+    }
+
     @Test func aCommandThatStopsReadingAndFailsDidNotRead() {
         let huge = FixtureMessage("2 MB", String(repeating: "a line of mail\n", count: 140_000))
         #expect(Self.failure(of: "exit 75", message: huge)?.explanation == "exit 75 did not read mail data")
@@ -92,9 +103,14 @@ import TestSupport
     @Test func theCommandStartsWithDefaultSignalsAndAnEmptyMask() throws {
         let dir = try TemporaryDirectory()
         let out = dir.url("status")
-        // Whatever the test runner ignores or blocks must not reach the agent
-        // (dash blocks everything while it waits, so grep looks at itself).
-        signal(SIGPIPE, SIG_IGN)
+        // Whatever mpop ignores or blocks must not reach the agent (dash
+        // blocks everything while it waits, so grep looks at itself).
+        signal(SIGUSR2, SIG_IGN)
+        var usr1 = sigset_t()
+        sigemptyset(&usr1)
+        sigaddset(&usr1, SIGUSR1)
+        pthread_sigmask(SIG_BLOCK, &usr1, nil)
+        defer { pthread_sigmask(SIG_UNBLOCK, &usr1, nil) }
         let sink = MDASink(command: "cat >/dev/null; grep -E '^Sig(Blk|Ign):' /proc/self/status > '\(out)'")
         try Feed.deliver(FixtureMessage("m", "m\n"), to: sink)
         let masks = String(decoding: readFile(out), as: UTF8.self).split(separator: "\n").map {
