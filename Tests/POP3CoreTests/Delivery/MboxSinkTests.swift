@@ -190,17 +190,23 @@ import TestSupport
     /// or `seconds` pass.
     final class LockHolder {
         let process: ChildProcess
+        /// Created just before the holder lets go.
+        let releasing: String
 
         init(path: String, seconds: Double, scratch: TemporaryDirectory) throws {
             try Prerequisites.require("/usr/bin/python3", package: "python3")
             let ready = scratch.url("locked")
+            releasing = scratch.url("releasing")
             process = try ChildProcess("/usr/bin/python3", ["-c", """
                 import fcntl, sys, time
                 f = open(sys.argv[1], 'a')
                 fcntl.lockf(f, fcntl.LOCK_EX)
                 open(sys.argv[2], 'w').close()
                 time.sleep(float(sys.argv[3]))
-                """, path, ready, String(seconds)], environment: ["PATH": "/usr/bin:/bin"])
+                open(sys.argv[4], 'w').close()
+                fcntl.lockf(f, fcntl.LOCK_UN)
+                time.sleep(30)
+                """, path, ready, String(seconds), releasing], environment: ["PATH": "/usr/bin:/bin"])
             while !FileManager.default.fileExists(atPath: ready) {
                 guard process.poll() == nil else { throw MessageFailure("the lock holder exited early") }
                 usleep(10_000)
@@ -214,7 +220,8 @@ import TestSupport
         let holder = try LockHolder(path: path, seconds: 0.5, scratch: dir)
         defer { holder.process.terminate() }
         let sink = try MboxSink(path: path)
-        #expect(holder.process.poll() != nil, "the lock was taken while another process held it")
+        #expect(FileManager.default.fileExists(atPath: holder.releasing),
+                "the lock was taken while another process held it")
         try Feed.deliver(FixtureMessage("m", "m\n"), to: sink, envelopeFrom: "a@example.org")
         try sink.close()
     }
