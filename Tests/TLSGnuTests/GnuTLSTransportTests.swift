@@ -57,6 +57,19 @@ import TestSupport
         #expect(tls.channelBinding(.tlsUnique)?.isEmpty == false)
     }
 
+    @Test func presentsAClientCertificate() throws {
+        let server = try DovecotServer()
+        defer { server.stop() }
+        let client = try server.ca.issueServerCertificate(name: "client", hostName: "client.example")
+        var settings = trusting(server)
+        settings.keyFile = client.keyFile
+        settings.certFile = client.certificateFile
+        settings.pin = Secret("unused for a file key")
+        let tls = try implicitTLS(server, settings)
+        defer { tls.close() }
+        #expect(try readLine(tls).hasPrefix("+OK"))
+    }
+
     @Test func connectsByIPAddressWithTheAddressAsServerName() throws {
         let server = try DovecotServer()
         defer { server.stop() }
