@@ -91,6 +91,21 @@ import TestSupport
         #expect(reportableError { try readLine(tls) }?.exitStatus == .ioError)
     }
 
+    /// After the TLS 1.3 handshake dovecot sends session tickets, which make
+    /// GnuTLS return E_AGAIN on a blocking socket; that is no timeout, the
+    /// real one comes after the account's timeout.
+    @Test func silentServerTimesOutAfterTheGreeting() throws {
+        let server = try DovecotServer()
+        defer { server.stop() }
+        let tls = try GnuTLSStarter().startTLS(over: try plainConnection(to: server.tlsPort, timeout: 1),
+                                               settings: trusting(server))
+        defer { tls.close() }
+        #expect(try readLine(tls).hasPrefix("+OK"))
+        let error = reportableError { try readLine(tls) }
+        #expect(error?.explanation == "network read error: the operation timed out")
+        #expect(error?.exitStatus == .ioError)
+    }
+
     @Test func silentServerTimesOutDuringTheHandshake() throws {
         // A listening socket that is never accepted: the kernel completes the
         // TCP handshake, nobody answers the ClientHello.

@@ -18,6 +18,23 @@ import TestSupport
         _ = listener.finish()
     }
 
+    @Test func connectsAsTheAccountSays() throws {
+        let listener = try ScriptedListener { connection, _ in
+            ScriptedListener.send(connection, "+OK account\r\n")
+            ScriptedListener.drain(connection)
+        }
+        var account = Account()
+        account.host = "127.0.0.1"
+        account.port = listener.port
+        account.sourceIP = "127.0.0.1"
+        account.timeout = nil
+        let connection = try Connector().connect(account)
+        #expect(try readLine(connection.transport) == "+OK account\r\n")
+        #expect(connection.transport.timeoutSeconds == nil)
+        connection.transport.close()
+        _ = listener.finish()
+    }
+
     @Test func connectsToIPv6Loopback() throws {
         let listener = try ScriptedListener(.ipv6) { connection, _ in
             ScriptedListener.send(connection, "+OK six\r\n")
