@@ -7,6 +7,8 @@ import POP3Core
 public struct GnuTLSStarter: TLSStarter {
     public init() {}
 
+    /// On success the returned transport owns `transport` and closes it; on
+    /// failure `transport` is left open for the caller to close.
     /// - Throws: ``TLSError``: session setup (70), key, certificate, trust or
     ///   CRL file (66), handshake (76), certificate rejected (69); or a
     ///   ``NetworkError`` for a timeout or an abort during the handshake (74).

@@ -10,7 +10,10 @@ public final class GnuTLSTransport: TLSTransport {
     private let session: GnuTLSSession
     private let channel: GnuTLSChannel
     private let socket: any SocketBackedTransport
-    private var isClosed = false
+    /// True until the handshake and the checks succeeded, and again after
+    /// ``close()``. A failed start leaves the socket open for the caller,
+    /// sends no close_notify, and only frees the session.
+    private var isClosed = true
 
     public let sessionDescription: String?
     public let peerCertificate: CertificateInfo?
@@ -48,6 +51,7 @@ public final class GnuTLSTransport: TLSTransport {
             try CertificateCheck(settings: settings, hasTrust: session.hasTrust)
                 .verify(session: session.session, leaf: leaf)
         }
+        isClosed = false
     }
 
     deinit {
@@ -63,7 +67,7 @@ public final class GnuTLSTransport: TLSTransport {
         while true {
             let count = gnutls_record_recv(session.session, base, buffer.count)
             if count >= 0 { return count }
-            try handle(Int32(count), TLSError.readFailed)
+            try handle(Int32(count), TLSError.readFailed, timedOut: .readTimedOut)
         }
     }
 
@@ -79,7 +83,7 @@ public final class GnuTLSTransport: TLSTransport {
                 offset += count
                 continue
             }
-            try handle(Int32(count), TLSError.writeFailed)
+            try handle(Int32(count), TLSError.writeFailed, timedOut: .writeTimedOut)
         }
     }
 
@@ -87,7 +91,7 @@ public final class GnuTLSTransport: TLSTransport {
     /// comes back on a blocking socket after TLS 1.3 post-handshake messages
     /// (a session ticket) were consumed; `E_INTERRUPTED` after a signal that
     /// is not an abort.
-    private func handle(_ code: Int32, _ failure: (String) -> TLSError) throws {
+    private func handle(_ code: Int32, _ failure: (String) -> TLSError, timedOut: NetworkError) throws {
         if let kept = channel.failure {
             channel.failure = nil
             throw kept
@@ -96,7 +100,7 @@ public final class GnuTLSTransport: TLSTransport {
             if csupport_abort_signal() != 0 { throw TLSError.aborted }
             return
         }
-        if code == GNUTLS_E_TIMEDOUT { throw NetworkError.readTimedOut }
+        if code == GNUTLS_E_TIMEDOUT { throw timedOut }
         throw failure(GnuTLSSession.text(code))
     }
 

@@ -70,6 +70,20 @@ import TestSupport
         #expect(try readLine(tls).hasPrefix("+OK"))
     }
 
+    @Test func failedStartLeavesTheSocketToTheCaller() throws {
+        let server = try DovecotServer()
+        defer { server.stop() }
+        let plain = try plainConnection(to: server.tlsPort)
+        let stranger = try ThrowawayCA()
+        let error = reportableError {
+            try GnuTLSStarter().startTLS(over: plain, settings: TLSSettings(serverName: "localhost",
+                                                                            trustFile: stranger.certificateFile))
+        }
+        #expect(error?.exitStatus == .unavailable)
+        #expect(fcntl(plain.socketDescriptor, F_GETFD) != -1)
+        plain.close()
+    }
+
     @Test func connectsByIPAddressWithTheAddressAsServerName() throws {
         let server = try DovecotServer()
         defer { server.stop() }
