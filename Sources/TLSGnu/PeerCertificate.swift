@@ -46,11 +46,13 @@ final class PeerCertificate {
                                sha256Fingerprint: sha256, sha1Fingerprint: sha1)
     }
 
-    /// The RFC 4514 string of the subject or issuer, or `""` if GnuTLS has none.
+    /// The subject or issuer as mpop prints it, or `""` if GnuTLS has none.
+    /// mpop shows the RDNs in certificate order (`C=DE,O=Org,CN=host`), which
+    /// is GnuTLS's compatibility form, not the reversed RFC 4514 order.
     private func distinguishedName(issuer: Bool) -> String {
         var datum = gnutls_datum_t()
-        let code = issuer ? gnutls_x509_crt_get_issuer_dn3(certificate, &datum, 0)
-                          : gnutls_x509_crt_get_dn3(certificate, &datum, 0)
+        let code = issuer ? gnutls_x509_crt_get_issuer_dn3(certificate, &datum, UInt32(GNUTLS_X509_DN_FLAG_COMPAT))
+                          : gnutls_x509_crt_get_dn3(certificate, &datum, UInt32(GNUTLS_X509_DN_FLAG_COMPAT))
         guard code >= 0, let data = datum.data else { return "" }
         defer { cgnutls_free(data) }
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(datum.size)), as: UTF8.self)
