@@ -157,3 +157,20 @@ import TestSupport
         #expect(NetworkError.cannotCreateSocket(reason: "x").exitStatus == .osError)
     }
 }
+
+@Suite struct TLSSettingsFromAccountTests {
+    @Test func takesTheOverrideNameAndThePasswordAsPIN() {
+        var account = Account()
+        account.host = "pop.example.org"
+        account.tlsHostOverride = "mail.example.org"
+        account.password = Secret("1234")
+        account.tlsCertCheck = false
+        account.tlsPriorities = "NORMAL"
+        let settings = TLSSettings(account: account)
+        #expect(settings.serverName == "mail.example.org")
+        #expect(settings.pin == Secret("1234"))
+        #expect(settings.trustFile == "system")
+        #expect(!settings.certCheck)
+        #expect(settings.priorities == "NORMAL")
+    }
+}
