@@ -1,21 +1,48 @@
 import POP3Core
 
-/// The program: parses the command line, runs the chosen mode, and turns any
-/// error into mpop's diagnostics and exit status.
+/// The program: parses the command line, reads and checks the accounts,
+/// prints the configuration for `-P`/`-d`, then hands over to the mode.
+/// Every error becomes mpop's diagnostics and exit status here.
 enum MpopCommand {
     static func main(arguments: [String]) -> ExitStatus {
-        var printVersion = false
-        var printHelp = false
-        for argument in arguments.dropFirst() {
-            if argument == "--version" { printVersion = true }
-            if argument == "--help" { printHelp = true }
+        let home = ConfigLocation.homeDirectory
+        let invocation: Invocation
+        do throws(CommandLineError) {
+            invocation = try CommandLineParser.parse(arguments, home: home)
+        } catch {
+            if error != .reportedByGetopt {
+                Console.report(error)
+            }
+            return error.exitStatus
         }
-        if printVersion {
+
+        if invocation.printVersion {
             Console.out(VersionText.text(configurationFile: ConfigLocation.userConfigFile))
         }
-        if printHelp {
+        if invocation.printHelp {
             Console.out(HelpText.text)
         }
-        return .ok
+        guard let mode = invocation.mode else {
+            return .ok
+        }
+        if case .configure = mode {
+            return ModeRunner.run(mode: mode, accounts: [], invocation: invocation)
+        }
+
+        let accounts: [Account]
+        do {
+            accounts = try AccountSelection.accounts(for: invocation, home: home)
+        } catch {
+            Console.report(error)
+            return exitStatus(for: error)
+        }
+
+        if invocation.printsConfiguration {
+            PretendPrinter.print(accounts, retrieval: mode == .retrieval)
+        }
+        if invocation.pretend {
+            return .ok
+        }
+        return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation)
     }
 }
