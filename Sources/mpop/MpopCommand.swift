@@ -10,9 +10,7 @@ enum MpopCommand {
         do throws(CommandLineError) {
             invocation = try CommandLineParser.parse(arguments, home: home)
         } catch {
-            if error != .reportedByGetopt {
-                Console.report(error)
-            }
+            report(error)
             return error.exitStatus
         }
 
@@ -33,7 +31,7 @@ enum MpopCommand {
         do {
             accounts = try AccountSelection.accounts(for: invocation, home: home)
         } catch {
-            Console.report(error)
+            report(error)
             return exitStatus(for: error)
         }
 
@@ -44,5 +42,20 @@ enum MpopCommand {
             return .ok
         }
         return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation)
+    }
+
+    /// Prints an error of this layer as mpop does: command-line values
+    /// unchanged, configuration errors sanitized where mpop sanitizes them.
+    static func report(_ error: any Error) {
+        switch error {
+        case CommandLineError.reportedByGetopt:
+            break
+        case let error as CommandLineError:
+            Console.err("mpop: " + error.explanation + "\n")
+        case let error as ConfigError:
+            Console.err("mpop: " + error.diagnostic + "\n")
+        default:
+            Console.report(error)
+        }
     }
 }

@@ -69,6 +69,34 @@ public enum ConfigError: ReportableError, Equatable {
         }
     }
 
+    /// The line mpop prints, without `mpop: `: as ``explanation``, except
+    /// that, as in mpop, only the error text proper has its control
+    /// characters replaced; file and account names are printed as they are.
+    public var diagnostic: String {
+        let clean = Console.sanitized
+        switch self {
+        case .cannotOpen(let file, let reason), .cannotStat(let file, let reason):
+            return "\(file): \(clean(reason))"
+        case .inputError(let file), .lineTooLong(let file), .notOwned(let file), .tooPermissive(let file):
+            return "\(file): " + clean(String(explanation.dropFirst(file.utf8.count + 2)))
+        case .evalProducedNothing(let file, let command):
+            return "\(file): \(clean("cannot read output of '\(command)'"))"
+        case .cannotEvaluate(let file, let command, let reason):
+            return "\(file): \(clean("cannot evaluate '\(command)': \(reason)"))"
+        case .syntax(let file, let line, let message):
+            return "\(file): \(clean("line \(line): \(message)"))"
+        case .noSuchAccount, .noAccounts, .cannotCreateDirectories:
+            return explanation
+        case .inconsistentAccount(let name, let file, let message):
+            if let name, let file {
+                return "account \(name) from \(file): \(clean(message))"
+            }
+            return clean(message)
+        case .passwordEvalFailed, .passwordEvalCannotStart:
+            return clean(explanation)
+        }
+    }
+
     public var exitStatus: ExitStatus {
         switch self {
         case .cannotOpen, .inputError, .evalProducedNothing, .cannotEvaluate, .cannotStat,

@@ -48,6 +48,9 @@ public struct ConfigFileParser {
             guard let next = reader.nextLine() else { break }
             guard case .text(let line) = next else { throw .lineTooLong(file: file) }
             guard var (command, argument) = Self.split(line) else { continue }
+            // Only a literal `password` line makes the file secret; one
+            // produced by `eval` does not.
+            var literal = true
 
             if string(command) == "eval" {
                 if argument.isEmpty {
@@ -67,6 +70,7 @@ public struct ConfigFileParser {
                 }
                 guard let replaced = Self.split(Array(output.utf8)) else { continue }
                 (command, argument) = replaced
+                literal = false
             }
 
             let name = string(command)
@@ -84,7 +88,7 @@ public struct ConfigFileParser {
                 accounts.append(account)
                 current = accounts.count - 1
             default:
-                if name == "password" { containsSecrets = true }
+                if name == "password" && literal { containsSecrets = true }
                 let value = string(argument)
                 do {
                     if current == -1 {

@@ -174,7 +174,7 @@ enum ConfigCorpus {
         .pretend("eval output without newline keeps CR", base + "eval printf 'user x\\r'\n", "a"),
         .pretend("eval quoted argument", base + "eval   \"echo user q\"  \n", "a"),
         .pretend("eval exit status ignored", base + "eval echo user z; exit 3\n", "a"),
-        .pretend("eval password does not need safe permissions", base + "eval echo password x\n", "a"),
+        .pretend("eval password does not need safe permissions", base + "eval echo password x\n", "a").with(mode: 0o644),
         .pretend("long eval output", base + "eval printf 'user %0600d\\n' 0\n", "a"),
 
         .pretend("default account", "account default\nhost 127.0.0.1\ndelivery mda cat\n"),
@@ -190,6 +190,10 @@ enum ConfigCorpus {
         ConfigCase(".mpoprc wins over XDG", nil, ["-P", "-S"],
                    files: [".mpoprc": "account default\nhost 127.0.0.1\n", ".config/mpop/config": "account default\nhost 127.0.0.9\n"]),
         .pretend("0400 file with password", base + "password x\n", "a").with(mode: 0o400),
+        .pretend("0644 file without password", base + "user u\n", "a").with(mode: 0o644),
+        .pretend("commented password needs no safe permissions", base + "# password x\n", "a").with(mode: 0o644),
+        ConfigCase("combined short options", base, ["-PSCrc", "a"]),
+        ConfigCase("combined short options with optional argument", base, ["-Pkoff", "-Crc", "a"]),
 
         .pretend("--keep alone is on", base, "--keep", "a"),
         .pretend("--keep then an account", base, "a", "--keep"),
@@ -371,6 +375,9 @@ enum ConfigCorpus {
         .command("ambiguous --t", "--t"),
         .command("ambiguous --h", "--h"),
         .command("prefix needing an argument", "--tls-t"),
+        .command("control characters in a bad value are printed as they are", "--port=\u{01}"),
+        .pretend("control characters in an account name are printed as they are", base, "a\u{01}"),
+        .command("control characters in passwordeval are replaced", "-P", "-S", "--host=127.0.0.1", "--passwordeval=true\u{01}"),
     ]
 
     static var all: [ConfigCase] { valid + broken }
