@@ -23,8 +23,8 @@ enum MpopCommand {
         guard let mode = invocation.mode else {
             return .ok
         }
-        if case .configure = mode {
-            return ModeRunner.run(mode: mode, accounts: [], invocation: invocation)
+        if case .configure(let address) = mode {
+            return configure(address, configurationFile: invocation.configurationFile ?? ConfigLocation.userConfigFile)
         }
 
         let accounts: [Account]
@@ -42,6 +42,19 @@ enum MpopCommand {
             return .ok
         }
         return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation)
+    }
+
+    /// `--configure=ADDRESS`: prints a configuration found through SRV records.
+    static func configure(_ address: String, configurationFile: String) -> ExitStatus {
+        do throws(AutoConfigurationError) {
+            Console.out(try AutoConfiguration.text(for: address, configurationFile: configurationFile,
+                                                   keyRing: SecretTool.isAvailable))
+            return .ok
+        } catch {
+            // The address is the user's own input; mpop prints the message as it is.
+            Console.err("mpop: " + error.explanation + "\n")
+            return error.exitStatus
+        }
     }
 
     /// Prints an error of this layer as mpop does: command-line values
