@@ -80,6 +80,7 @@ extension Retrieval {
         observer?.retrievalStarted(number: record.number, of: records.count, size: record.size)
         var writer: (any MessageWriter)?
         var progress = TransferProgress(size: record.size, newlineCountsTwo: newlineCountsTwo)
+        var transferred = false
         do {
             let reply = try session.readStatus(for: command)
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
@@ -99,10 +100,11 @@ extension Retrieval {
                 }
             })
             observer?.retrievalFinished()
+            transferred = true
             try writer?.commit()
         } catch {
             writer?.abort()
-            observer?.retrievalAborted()
+            if !transferred { observer?.retrievalAborted() }
             throw error
         }
         if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
