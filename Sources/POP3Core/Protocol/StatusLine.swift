@@ -29,9 +29,9 @@ public struct StatusLine: Sendable, Equatable {
             && b[2] == UInt8(ascii: "R") && b[3] == UInt8(ascii: "R")
         let sasl = allowSASL && b.count >= 1 && (b[0] == UInt8(ascii: "+") || b[0] == UInt8(ascii: "-"))
             && (b.count == 1 || b[1] == UInt8(ascii: " "))
-        // mpop needs 3 bytes plus the newline; a bare "+" is too short for
-        // it, but "+ " (continuation with an empty challenge) is fine.
-        guard ok || err || (sasl && bytes.count >= 2) else {
+        // A bare "+" (no space) is accepted as an empty challenge: some
+        // servers send it, and there is nothing else it could mean.
+        guard ok || err || sasl else {
             throw .invalidReply(serverMessage: line)
         }
         self.line = line
