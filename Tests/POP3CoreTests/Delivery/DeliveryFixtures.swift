@@ -138,7 +138,6 @@ let sampleReceivedHeader = [
     "\tfor <joe>; Sun, 22 Nov 2026 00:23:05 +0000",
 ]
 
-func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 func readFile(_ path: String) -> [UInt8] {
     FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
