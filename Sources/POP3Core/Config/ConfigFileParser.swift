@@ -35,7 +35,7 @@ public struct ConfigFileParser {
     /// Parses a whole file.
     /// - Throws: ``ConfigError`` for the first problem, as mpop stops there.
     public func parse(_ bytes: [UInt8]) throws(ConfigError) -> Contents {
-        var reader = LineReader(bytes: bytes)
+        var reader = ConfigLineSplitter(bytes: bytes)
         var defaults = AccountSettings()
         var accounts: [AccountSettings] = []
         // nil before the first `account` or `defaults`; -1 while editing the defaults.

@@ -5,7 +5,7 @@
 /// without a `\n` that fills all 500 bytes is a line that is too long; a
 /// shorter one is the last line of a file without a final newline. The text
 /// is then a C string: it ends at the first NUL byte.
-struct LineReader {
+struct ConfigLineSplitter {
     static let bufferSize = 501
 
     private let bytes: [UInt8]
