@@ -44,7 +44,15 @@ enum SpawnedProgram {
         var attributes = SpawnedProgram.defaultSignalAttributes()
         defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, csupport_environ())
+        var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, csupport_environ())
+        // A program file that was just written may still be open for writing
+        // in another thread's freshly forked child; that passes at once.
+        var retries = 0
+        while spawned == ETXTBSY && retries < 20 {
+            usleep(10_000)
+            retries += 1
+            spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, csupport_environ())
+        }
         close(fds[1])
         guard spawned == 0 else {
             close(fds[0])
