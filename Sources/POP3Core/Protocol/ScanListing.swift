@@ -1,0 +1,79 @@
+/// The sizes of all messages, from a multi-line `LIST` reply (RFC 1939 §5).
+///
+///     C: LIST
+///     S: +OK 2 messages
+///     S: 1 120
+///     S: 2 200
+///     S: .
+///
+/// As in mpop's `pop3_list`: every message number 1…count must appear exactly
+/// once; a size that is not a number counts as 0.
+public struct ScanListing: Sendable, Equatable {
+    /// `sizes[i]` is the size of message `i + 1`.
+    public private(set) var sizes: [Int64]
+    private var seen: [Bool]
+    private var missing: Int
+
+    public init(messageCount: Int) {
+        sizes = Array(repeating: 0, count: messageCount)
+        seen = Array(repeating: false, count: messageCount)
+        missing = messageCount
+    }
+
+    /// Takes in one scan line.
+    /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` for a bad
+    ///   or repeated message number.
+    public mutating func absorb(line: [UInt8]) throws(POP3Error) {
+        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= sizes.count,
+              !seen[number - 1] else {
+            throw .invalidReplyTo(command: "LIST", serverMessage: nil)
+        }
+        seen[number - 1] = true
+        missing -= 1
+        sizes[number - 1] = ListingNumber.size(rest)
+    }
+
+    /// Checks that every message was listed.
+    /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` otherwise.
+    public func finish() throws(POP3Error) -> [Int64] {
+        guard missing == 0 else { throw .invalidReplyTo(command: "LIST", serverMessage: nil) }
+        return sizes
+    }
+}
+
+/// Number parsing shared by the LIST, UIDL and STAT grammars.
+enum ListingNumber {
+    /// A leading decimal message number and the bytes after it; `nil`
+    /// without digits or when the number does not fit.
+    static func parse(_ line: [UInt8]) -> (Int, ArraySlice<UInt8>)? {
+        var index = 0
+        var value = 0
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            if value > 100_000_000 { return nil }
+            value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        guard index > 0 else { return nil }
+        return (value, line[index...])
+    }
+
+    /// A size after blanks, as `strtoll` reads it; 0 when there is none or it
+    /// is negative or too large.
+    static func size(_ rest: ArraySlice<UInt8>) -> Int64 {
+        var bytes = rest
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            bytes = bytes.dropFirst()
+        }
+        var value: Int64 = 0
+        var digits = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+            let (product, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = product.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            if o1 || o2 { return 0 }
+            value = sum
+            digits += 1
+        }
+        return digits > 0 ? value : 0
+    }
+}

@@ -1,0 +1,50 @@
+/// The first (or only) line of a server reply: `+OK`, `-ERR`, or in a SASL
+/// exchange a `+ ` continuation or a `- ` failure (RFC 1939 §3, RFC 5034 §4).
+///
+/// Validity follows mpop's `pop3_get_msg`: the line is at least 3 bytes
+/// long, and starts with `+OK` or `-ERR` (case-sensitive); in a SASL context
+/// `+ ` and `- ` are also accepted. Whether a reply is positive is decided
+/// by its first character alone.
+public struct StatusLine: Sendable, Equatable {
+    /// The line as received, without its line ending.
+    public let line: String
+    /// Whether the line starts with `+`.
+    public let isPositive: Bool
+    /// The text after the indicator and one space (`+OK text` → `text`;
+    /// for `+ challenge` → `challenge`).
+    public let text: String
+    /// The RFC 2449 response code, when a negative reply carries one.
+    public let responseCode: ResponseCode?
+
+    /// Parses a reply line given without its line ending.
+    /// - Parameters:
+    ///   - bytes: the line's bytes.
+    ///   - allowSASL: whether `+ ` and `- ` (continuations) are valid here.
+    /// - Throws: ``POP3Error/invalidReply(_:)`` for anything else.
+    public init(bytes: some Collection<UInt8>, allowSASL: Bool = false) throws(POP3Error) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        let b = Array(bytes.prefix(4))
+        let ok = b.count >= 3 && b[0] == UInt8(ascii: "+") && b[1] == UInt8(ascii: "O") && b[2] == UInt8(ascii: "K")
+        let err = b.count >= 4 && b[0] == UInt8(ascii: "-") && b[1] == UInt8(ascii: "E")
+            && b[2] == UInt8(ascii: "R") && b[3] == UInt8(ascii: "R")
+        let sasl = allowSASL && b.count >= 1 && (b[0] == UInt8(ascii: "+") || b[0] == UInt8(ascii: "-"))
+            && (b.count == 1 || b[1] == UInt8(ascii: " "))
+        // A bare "+" (no space) is accepted as an empty challenge: some
+        // servers send it, and there is nothing else it could mean.
+        guard ok || err || sasl else {
+            throw .invalidReply(serverMessage: line)
+        }
+        self.line = line
+        isPositive = b[0] == UInt8(ascii: "+")
+        let skip = ok ? 3 : (err ? 4 : 1)
+        var rest = line.utf8.dropFirst(skip)
+        if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
+        text = String(Substring(rest))
+        responseCode = isPositive ? nil : ResponseCode(text: Substring(rest))
+    }
+
+    /// Whether this is a SASL continuation (`+ ` rather than `+OK`).
+    public var isContinuation: Bool {
+        isPositive && !line.hasPrefix("+OK")
+    }
+}

@@ -1,0 +1,29 @@
+/// One message of the mailbox during retrieval (mpop 1.4.18 `pop3.h`).
+public struct MessageRecord: Sendable, Equatable {
+    /// What the session will do with the message.
+    public enum Action: Sendable, Equatable {
+        /// Retrieve it (and then delete it unless `keep`).
+        case normal
+        /// Leave it alone this time (skipsize, filter exit 2).
+        case ignore
+        /// Delete it without retrieving (old with only_new, killsize, filter exit 1, delivered).
+        case delete
+    }
+
+    /// The message number, 1-based.
+    public let number: Int
+    /// The LIST size.
+    public let size: Int64
+    /// The UIDL UID, or `nil` without UIDL.
+    public let uid: String?
+    public var action: Action = .normal
+    /// Whether its UID belongs in the UIDLs file (known, killed, filtered
+    /// out, or delivered; cleared by a successful DELE).
+    public var isOld = false
+
+    public init(number: Int, size: Int64, uid: String?) {
+        self.number = number
+        self.size = size
+        self.uid = uid
+    }
+}

@@ -1,0 +1,298 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
+
+/// Obtains the password (or OAuth token) for an authentication method, only
+/// when the method needs one (mpop asks the keyring, `~/.netrc`, then the
+/// terminal at this point). Returns `nil` when there is none.
+public typealias PasswordProvider = (_ method: String) throws -> Secret?
+
+/// One POP3 conversation with one server for one account, over a
+/// ``Transport``: greeting, CAPA, STLS, authentication, the transaction
+/// commands and QUIT, as mpop 1.4.18's `pop3.c` conducts them.
+///
+/// The session never opens sockets itself; TLS comes from a ``TLSStarter``
+/// and SASL from a ``SASLProvider``. Every command and reply line goes to
+/// the ``DialogueObserver`` (secrets masked) for `--debug`.
+public final class POP3Session {
+    public let account: Account
+    let tlsStarter: (any TLSStarter)?
+    let saslProvider: (any SASLProvider)?
+    let passwordProvider: PasswordProvider
+    let dialogue: (any DialogueObserver)?
+    let abortSignal: () -> Int32
+    /// How long to wait for the greeting on port 995 with STARTTLS
+    /// configured before blaming the port (seconds).
+    var greetingDeadline: Int32 = 5
+
+    private(set) var transport: any Transport
+    private(set) var reader: LineReader
+    public private(set) var state: SessionState
+    public private(set) var capabilities = Capabilities()
+    public private(set) var greeting: Greeting?
+    /// The TLS session, once TLS is up.
+    public private(set) var tlsTransport: (any TLSTransport)?
+    /// The server as `--serverinfo` and the Received header name it.
+    public let serverIdentity: ServerIdentity
+    /// Whether commands are pipelined now (`pipelining` after CAPA).
+    public private(set) var pipelining = false
+    private var pipeliningMode: Account.Pipelining
+    /// The method authentication used, once it succeeded.
+    public private(set) var authenticatedMethod: String?
+
+    /// - Parameters:
+    ///   - account: the settings; `host`, `user`, `auth`, `tls*`, `pipelining`
+    ///     and `password` are read here.
+    ///   - transport: the connected stream (a ``SocketBackedTransport`` when
+    ///     TLS is to be started on it).
+    ///   - tlsStarter: required when `account.tls` is on.
+    ///   - saslProvider: the SASL library, or `nil` for native methods only.
+    ///   - password: asked when the chosen method needs a password and
+    ///     `account.password` is unset.
+    ///   - dialogue: the `--debug` printer, or `nil`.
+    ///   - abortSignal: returns the number of a pending SIGINT/SIGTERM/SIGHUP, or 0.
+    public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
+                saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                dialogue: (any DialogueObserver)? = nil,
+                abortSignal: @escaping () -> Int32 = { csupport_abort_signal() },
+                serverIdentity: ServerIdentity? = nil) {
+        self.account = account
+        self.transport = transport
+        self.tlsStarter = tlsStarter
+        self.saslProvider = saslProvider
+        passwordProvider = password
+        self.dialogue = dialogue
+        self.abortSignal = abortSignal
+        reader = LineReader(transport: transport, observer: dialogue)
+        state = SessionState()
+        pipeliningMode = account.pipelining
+        let host = account.host ?? account.socket ?? ""
+        if let serverIdentity {
+            self.serverIdentity = serverIdentity
+        } else if account.proxyHost == nil, account.socket == nil,
+                  let socket = transport as? any SocketBackedTransport {
+            self.serverIdentity = ServerIdentity.lookUp(host: host, socketDescriptor: socket.socketDescriptor)
+        } else {
+            self.serverIdentity = ServerIdentity(host: host)
+        }
+    }
+
+    // MARK: Opening
+
+    /// Starts the conversation: TLS for pop3s, the greeting, CAPA, and with
+    /// `tls_starttls` STLS, the handshake and CAPA again (§3.1 steps 2–5).
+    ///
+    /// - Throws: ``POP3Error/noGreeting(reply:hint:)`` (76; with a hint on
+    ///   port 995 when STARTTLS is configured and no greeting comes),
+    ///   ``POP3Error/stlsNotOffered`` (69), `command STLS failed` (76, also
+    ///   when bytes follow the STLS `+OK` unencrypted), TLS and I/O errors.
+    public func open() throws {
+        if account.tls && !account.tlsStartTLS {
+            try startTLS()
+        }
+        try waitForGreetingOnSuspiciousPort()
+        let line: [UInt8]?
+        do {
+            line = try reader.readLine()
+        } catch let error as POP3Error {
+            if case .lineTooLong = error { throw POP3Error.noGreeting(reply: nil, hint: nil) }
+            throw error
+        }
+        guard let line else { throw POP3Error.noGreeting(reply: nil, hint: nil) }
+        let greeting = try Greeting(line: line)
+        self.greeting = greeting
+        capabilities.apop = greeting.apopTimestamp != nil
+        state.receiveGreeting()
+        try requestCapabilities()
+        if account.tls && account.tlsStartTLS {
+            if capabilities.capa && !capabilities.stls { throw POP3Error.stlsNotOffered }
+            let reply = try execute(.stls)
+            guard reply.isPositive else { throw POP3Error.commandFailed(command: "STLS", reply: reply) }
+            // Bytes already here arrived unencrypted after the +OK: taking
+            // them as TLS-protected would allow command injection.
+            guard reader.bufferedByteCount == 0 else {
+                throw POP3Error.commandFailed(command: "STLS", reply: nil)
+            }
+            state.acceptSTLS()
+            try startTLS()
+            state.completeTLSHandshake()
+            if capabilities.capa { try requestCapabilities() }
+        }
+    }
+
+    /// mpop waits the full timeout when STARTTLS is configured for a pop3s
+    /// port (the server waits for a TLS hello, we for a greeting). Waiting a
+    /// few seconds and naming the likely mistake is kinder.
+    private func waitForGreetingOnSuspiciousPort() throws {
+        guard account.tls, account.tlsStartTLS, account.effectivePort == 995, reader.bufferedByteCount == 0,
+              let socket = transport as? any SocketBackedTransport else { return }
+        var descriptor = pollfd(fd: socket.socketDescriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, greetingDeadline * 1000)
+        if ready == 0 {
+            throw POP3Error.noGreeting(
+                reply: nil,
+                hint: "no greeting within \(greetingDeadline) seconds; port 995 usually expects TLS "
+                    + "from the start: set tls_starttls off")
+        }
+    }
+
+    private func startTLS() throws {
+        guard let tlsStarter else {
+            throw MessageError("cannot start TLS: no TLS support", exitStatus: .software)
+        }
+        guard let socket = transport as? any SocketBackedTransport else {
+            throw MessageError("cannot start TLS on this connection", exitStatus: .software)
+        }
+        let settings = TLSSettings(
+            serverName: account.tlsServerName ?? "", trustFile: account.tlsTrustFile,
+            crlFile: account.tlsCRLFile, fingerprint: account.tlsFingerprint, keyFile: account.tlsKeyFile,
+            certFile: account.tlsCertFile, certCheck: account.tlsCertCheck,
+            minDHPrimeBits: account.tlsMinDHPrimeBits, priorities: account.tlsPriorities,
+            pin: account.password)
+        let tls = try tlsStarter.startTLS(over: socket, settings: settings)
+        tlsTransport = tls
+        transport = tls
+        reader = LineReader(transport: tls, observer: dialogue)
+        dialogue?.tlsEstablished(tls)
+        if account.tls && !account.tlsStartTLS {
+            state = SessionState(tlsOnConnect: true)
+        }
+    }
+
+    /// Sends CAPA and merges the answer into ``capabilities``.
+    /// A negative reply means the server has no CAPA (§3.1 step 4).
+    /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` beyond
+    ///   mpop's 50 lines, protocol and I/O errors.
+    func requestCapabilities() throws {
+        let reply = try execute(.capa)
+        if reply.isPositive {
+            try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
+                capabilities.absorb(line: line)
+            }
+        }
+        if pipeliningMode == .auto {
+            pipeliningMode = (capabilities.capa && capabilities.pipelining) ? .on : .off
+        }
+        pipelining = pipeliningMode == .on
+    }
+
+    /// Sends CAPA once more after authentication when mpop does (§3.1 step
+    /// 8, a Gmail workaround): CAPA works and TOP is missing with a filter
+    /// set, or PIPELINING is missing in auto mode, or UIDL is missing.
+    public func refreshCapabilitiesAfterAuthentication() throws {
+        guard capabilities.capa else { return }
+        let needed = (account.filter != nil && !capabilities.top)
+            || (account.pipelining == .auto && !capabilities.pipelining)
+            || !capabilities.uidl
+        guard needed else { return }
+        pipeliningMode = account.pipelining
+        try requestCapabilities()
+    }
+
+    // MARK: Commands
+
+    /// Sends one command and reads its status line.
+    /// - Throws: ``POP3Error/emptyReply`` at the end of the stream, invalid
+    ///   replies, I/O errors.
+    @discardableResult
+    func execute(_ command: Command, allowSASL: Bool = false) throws -> StatusLine {
+        try send([command])
+        return try readStatus(for: command, allowSASL: allowSASL)
+    }
+
+    /// Writes commands in one go (a pipelined group, or a single command).
+    func send(_ commands: [Command]) throws {
+        var bytes: [UInt8] = []
+        for command in commands {
+            dialogue?.sent(command.debugText)
+            bytes += command.wireBytes
+        }
+        try bytes.withUnsafeBytes { try transport.write($0) }
+    }
+
+    /// Reads the status line answering `command`.
+    func readStatus(for command: Command, allowSASL: Bool = false) throws -> StatusLine {
+        guard let line = try reader.readLine(command: command.name) else { throw POP3Error.emptyReply }
+        return try StatusLine(bytes: line, allowSASL: allowSASL)
+    }
+
+    /// Throws ``POP3Error/aborted(betweenPhases:)`` if a signal arrived.
+    func checkAbort(betweenPhases: Bool) throws {
+        if abortSignal() != 0 { throw POP3Error.aborted(betweenPhases: betweenPhases) }
+    }
+
+    /// `STAT`: the number of messages and their total size.
+    /// - Throws: `invalid reply to command STAT` (76) for a bad count,
+    ///   ``POP3Error/tooManyMessages`` (70) beyond 1,000,000 messages.
+    public func stat() throws -> (count: Int, size: Int64) {
+        let reply = try execute(.stat)
+        guard reply.isPositive else { throw POP3Error.commandFailed(command: "STAT", reply: reply) }
+        let text = Array(reply.text.utf8)
+        var index = 0
+        var count: Int64 = 0
+        while index < text.count, text[index] >= 48, text[index] <= 57 {
+            count = count > 10_000_000 ? count : count * 10 + Int64(text[index] - 48)
+            index += 1
+        }
+        guard index > 0 else { throw POP3Error.invalidReplyTo(command: "STAT", serverMessage: reply.line) }
+        guard count <= 1_000_000 else { throw POP3Error.tooManyMessages }
+        let size = ListingNumber.size(text[index...])
+        return (Int(count), size)
+    }
+
+    /// `LIST`: the size of each of `count` messages.
+    public func list(count: Int) throws -> [Int64] {
+        let reply = try execute(.list)
+        guard reply.isPositive else { throw POP3Error.commandFailed(command: "LIST", reply: reply) }
+        var listing = ScanListing(messageCount: count)
+        try MultilineReader.readListing(from: reader, command: "LIST") { line in
+            try checkAbort(betweenPhases: false)
+            try listing.absorb(line: line)
+        }
+        return try listing.finish()
+    }
+
+    /// `UIDL`: the UID of each of `count` messages, or `nil` when the server
+    /// answers `-ERR` (then it has no UIDL, silently, as in mpop).
+    public func uidl(count: Int) throws -> [String]? {
+        let reply = try execute(.uidl)
+        guard reply.isPositive else { return nil }
+        var listing = UniqueIDListing(messageCount: count)
+        try MultilineReader.readListing(from: reader, command: "UIDL") { line in
+            try checkAbort(betweenPhases: false)
+            try listing.absorb(line: line)
+        }
+        return try listing.finish()
+    }
+
+    /// Sends QUIT and reads the answer; the server commits deletions now.
+    /// - Throws: `command QUIT failed` (76), I/O errors.
+    public func quit() throws {
+        state.sendQuit()
+        let reply = try execute(.quit)
+        guard reply.isPositive else { throw POP3Error.commandFailed(command: "QUIT", reply: reply) }
+    }
+
+    /// Closes the connection (without QUIT when none was sent).
+    public func close() {
+        transport.close()
+        state.close()
+    }
+
+    /// `--auth-only`: open, authenticate, QUIT, close.
+    public func runAuthOnly() throws {
+        defer { close() }
+        try open()
+        try checkAbort(betweenPhases: true)
+        try authenticate()
+        try quit()
+    }
+
+    var lineReader: LineReader { reader }
+
+    func markAuthenticated(method: String) {
+        authenticatedMethod = method
+        state.authenticate()
+    }
+}

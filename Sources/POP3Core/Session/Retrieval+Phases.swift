@@ -1,0 +1,165 @@
+/// The TOP, RETR and DELE phases of ``Retrieval``.
+extension Retrieval {
+    /// Runs the header filter on each message still to be retrieved, with
+    /// pipelined `TOP n 0` (§3.1 step 15).
+    /// - Throws: ``POP3Error/topNotOffered`` (69, after QUIT, as mpop),
+    ///   `command TOP n 0 failed` (76), filter errors (74).
+    func runHeaderFilter() throws {
+        guard let filter else { return }
+        let caps = session.capabilities
+        if caps.capa && !caps.top {
+            try? session.quit()
+            quitSent = true
+            throw POP3Error.topNotOffered
+        }
+        let targets = records.indices.filter { records[$0].action == .normal }
+        try window.run(targets, send: { group in
+            try session.send(group.map { .top(records[$0].number, lines: 0) })
+        }, receive: { index in
+            try session.checkAbort(betweenPhases: false)
+            let command = Command.top(records[index].number, lines: 0)
+            let reply = try session.readStatus(for: command)
+            guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
+            var run: (any HeaderFilterRun)?
+            do {
+                try DataStreamer.stream(from: session.lineReader, needsEnvelopeFrom: filter.needsEnvelopeFrom,
+                                        begin: { sender in
+                    let started = try filter.start(envelopeFrom: sender, size: records[index].size)
+                    run = started
+                    return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
+                }, observe: { _ in })
+                guard let run else { return }
+                let decision = try run.finish()
+                apply(decision, to: index)
+            } catch {
+                run?.abort()
+                throw error
+            }
+        })
+    }
+
+    private func apply(_ decision: FilterDecision, to index: Int) {
+        switch decision {
+        case .keep:
+            return
+        case .delete:
+            records[index].action = .delete
+            records[index].isOld = true
+            observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
+                              deleted: !account.keep, keep: account.keep)
+        case .ignore:
+            records[index].action = .ignore
+            observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
+                              deleted: false, keep: false)
+        }
+    }
+
+    var window: PipelineWindow { session.pipelining ? .pipelined : .lockStep }
+
+    /// RETR for every message still to be retrieved, delivering each (§3.1 step 16).
+    func retrieveAll() throws {
+        let targets = records.indices.filter { records[$0].action == .normal }
+        guard !targets.isEmpty else { return }
+        let sink = try makeSink()
+        self.sink = sink
+        try window.run(targets, send: { group in
+            try session.send(group.map { .retr(records[$0].number) })
+        }, receive: { index in
+            try session.checkAbort(betweenPhases: false)
+            try retrieve(index, into: sink)
+            if pendingCommitted.count >= syncBatchSize { try flushCommitted() }
+        })
+        try flushCommitted()
+        self.sink = nil
+        try sink.close()
+    }
+
+    private func retrieve(_ index: Int, into sink: any MessageSink) throws {
+        let record = records[index]
+        let command = Command.retr(record.number)
+        observer?.retrievalStarted(number: record.number, of: records.count, size: record.size)
+        var writer: (any MessageWriter)?
+        var progress = TransferProgress(size: record.size, newlineCountsTwo: newlineCountsTwo)
+        var transferred = false
+        do {
+            let reply = try session.readStatus(for: command)
+            guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
+            let header = receivedHeaderContext.map {
+                ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: $0.localCanonicalName,
+                                     localUser: $0.localUser, time: $0.now())
+            }
+            try DataStreamer.stream(from: session.lineReader, needsEnvelopeFrom: sink.needsEnvelopeFrom,
+                                    begin: { sender in
+                let started = try sink.begin(envelopeFrom: sender, receivedHeader: header)
+                writer = started
+                return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
+            }, observe: { piece in
+                if let percent = progress.add(count: piece.bytes.count, wasStuffed: piece.wasStuffed,
+                                              endsLine: piece.endsLine) {
+                    observer?.retrievalProgress(percent: percent)
+                }
+            })
+            observer?.retrievalFinished()
+            transferred = true
+            try writer?.commit()
+        } catch {
+            writer?.abort()
+            if !transferred { observer?.retrievalAborted() }
+            throw error
+        }
+        if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
+        pendingCommitted.append(index)
+    }
+
+    /// Makes committed messages durable, records their UIDs, and only then
+    /// counts them as delivered (old, to be deleted).
+    func flushCommitted() throws {
+        guard !pendingCommitted.isEmpty, let sink else { return }
+        try sink.syncCommitted()
+        let batch = pendingCommitted
+        pendingCommitted = []
+        for index in batch {
+            records[index].isOld = true
+            records[index].action = .delete
+        }
+        let uids = batch.compactMap { records[$0].uid }
+        if hasUIDs && !uids.isEmpty, let store {
+            try store.recordDelivered(uids, host: storeHost, user: storeUser)
+        }
+    }
+
+    /// DELE (unless `keep`), QUIT, and the UIDLs file (§3.1 steps 17–18).
+    func finish() throws {
+        guard let store else { return }
+        if account.keep {
+            // mpop leaves the list alone for an empty mailbox with keep.
+            if !records.isEmpty {
+                store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+            }
+            try store.save()
+            store.close()
+            self.store = nil
+            try session.quit()
+            quitSent = true
+            session.close()
+            return
+        }
+        let doomed = records.indices.filter { records[$0].action == .delete }
+        try window.run(doomed, send: { group in
+            try session.send(group.map { .dele(records[$0].number) })
+        }, receive: { index in
+            try session.checkAbort(betweenPhases: false)
+            let command = Command.dele(records[index].number)
+            let reply = try session.readStatus(for: command)
+            guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
+        })
+        try session.quit()
+        quitSent = true
+        for index in doomed { records[index].isOld = false }
+        store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+        try store.save()
+        store.close()
+        self.store = nil
+        session.close()
+    }
+}

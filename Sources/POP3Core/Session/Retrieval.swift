@@ -1,0 +1,175 @@
+/// What the Received header needs to know about this side.
+public struct ReceivedHeaderContext {
+    public var localCanonicalName: String
+    public var localUser: String
+    /// Seconds since the epoch, asked once per message.
+    public var now: () -> Int
+
+    public init(localCanonicalName: String, localUser: String, now: @escaping () -> Int) {
+        self.localCanonicalName = localCanonicalName
+        self.localUser = localUser
+        self.now = now
+    }
+}
+
+/// Retrieval mode for one account (mpop 1.4.18 `mpop_retrmail`, §3.1):
+/// open and authenticate, STAT, LIST, the UIDLs file, UIDL, status, size
+/// rules, header filter, RETR into the sink, DELE, QUIT, save.
+///
+/// Durability (better than mpop): committed messages are made durable with
+/// ``MessageSink/syncCommitted()`` and their UIDs recorded with
+/// ``SeenMessageStore/recordDelivered(_:host:user:)`` in batches, and always
+/// before any DELE; only then are they counted as delivered.
+///
+/// After RETR has begun, any error (delivery, protocol, I/O, a signal)
+/// saves the UIDLs file with everything delivered so far and drops the
+/// connection without QUIT, so the server deletes nothing.
+public final class Retrieval {
+    let session: POP3Session
+    let openStore: () throws -> any SeenMessageStore
+    let makeSink: () throws -> any MessageSink
+    let filter: (any HeaderFilterRunner)?
+    weak var observer: (any RetrievalObserver)?
+    let receivedHeaderContext: ReceivedHeaderContext?
+    /// How many committed messages may wait for one sync.
+    public var syncBatchSize = 20
+
+    var records: [MessageRecord] = []
+    var hasUIDs = false
+    var store: (any SeenMessageStore)?
+    var sink: (any MessageSink)?
+    var pendingCommitted: [Int] = []
+    var newlineCountsTwo = false
+    var quitSent = false
+
+    var account: Account { session.account }
+    var storeHost: String { account.host ?? account.socket ?? "" }
+    var storeUser: String { account.user ?? "" }
+
+    /// - Parameters:
+    ///   - session: a fresh session (not yet opened).
+    ///   - openStore: reads and locks the UIDLs file; called after STAT and
+    ///     LIST, as mpop reads it.
+    ///   - makeSink: opens the delivery; called when the first RETR is due.
+    ///   - filter: the header filter, when `filter` is set.
+    ///   - observer: receives the status, size/filter lines and progress.
+    ///   - receivedHeader: `nil` with `received_header off`.
+    public init(session: POP3Session, openStore: @escaping () throws -> any SeenMessageStore,
+                makeSink: @escaping () throws -> any MessageSink, filter: (any HeaderFilterRunner)?,
+                observer: (any RetrievalObserver)?, receivedHeader: ReceivedHeaderContext?) {
+        self.session = session
+        self.openStore = openStore
+        self.makeSink = makeSink
+        self.filter = filter
+        self.observer = observer
+        receivedHeaderContext = receivedHeader
+    }
+
+    /// Runs the whole account. With `statusOnly` (`-s`) it stops after the
+    /// status with QUIT, reading but not writing the UIDLs file.
+    /// - Throws: any ``ReportableError`` of the session, the store, the sink
+    ///   or the filter; ``POP3Error/aborted(betweenPhases:)`` after a signal.
+    public func run(statusOnly: Bool = false) throws {
+        var retrievalStarted = false
+        do {
+            try session.open()
+            try session.checkAbort(betweenPhases: true)
+            try session.authenticate()
+            try session.refreshCapabilitiesAfterAuthentication()
+            try session.checkAbort(betweenPhases: true)
+            let (count, totalSize) = try session.stat()
+            let sizes = count > 0 ? try session.list(count: count) : []
+            try session.checkAbort(betweenPhases: true)
+            let store = try openStore()
+            self.store = store
+            var uids: [String]?
+            let caps = session.capabilities
+            if count > 0 && (caps.uidl || !caps.capa) {
+                uids = try session.uidl(count: count)
+            }
+            prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
+            if statusOnly {
+                try session.quit()
+                quitSent = true
+                store.close()
+                self.store = nil
+                session.close()
+                return
+            }
+            try session.checkAbort(betweenPhases: true)
+            applySizeRules()
+            if filter != nil && count > 0 {
+                try runHeaderFilter()
+            }
+            try session.checkAbort(betweenPhases: true)
+            retrievalStarted = true
+            try retrieveAll()
+            try finish()
+        } catch {
+            if retrievalStarted {
+                saveAfterLateError()
+            } else {
+                store?.close()
+            }
+            session.close()
+            throw error
+        }
+    }
+
+    /// Builds the records, marks known UIDs old, and reports the status.
+    func prepareRecords(sizes: [Int64], uids: [String]?, totalSize: Int64, store: any SeenMessageStore) {
+        hasUIDs = uids != nil
+        let known = store.uids(host: storeHost, user: storeUser)
+        var newCount = 0
+        var newSize: Int64 = 0
+        records = sizes.indices.map { i in
+            var record = MessageRecord(number: i + 1, size: sizes[i], uid: uids?[i])
+            if let uid = record.uid, known.contains(uid) {
+                record.isOld = true
+                if account.onlyNew { record.action = .delete }
+            } else {
+                newCount += 1
+                newSize += sizes[i]
+            }
+            return record
+        }
+        if uids == nil { newSize = totalSize }
+        observer?.status(user: account.user ?? "", host: storeHost, newCount: newCount, newSize: newSize,
+                         totalCount: sizes.count, totalSize: totalSize)
+    }
+
+    /// killsize, then skipsize, on messages still to be retrieved (§3.5).
+    func applySizeRules() {
+        for i in records.indices where records[i].action == .normal {
+            if let kill = account.killSize, records[i].size >= kill {
+                records[i].action = .delete
+                records[i].isOld = true
+                observer?.skipped(number: records[i].number, of: records.count, reason: .killsize,
+                                  deleted: !account.keep, keep: account.keep)
+            } else if let skip = account.skipSize, records[i].size >= skip {
+                records[i].action = .ignore
+                observer?.skipped(number: records[i].number, of: records.count, reason: .skipsize,
+                                  deleted: false, keep: account.keep)
+            }
+        }
+    }
+
+    /// Everything old goes into the UIDLs file (or nothing without UIDL).
+    func storedUIDs() -> [String] {
+        guard hasUIDs else { return [] }
+        return records.filter(\.isOld).compactMap(\.uid)
+    }
+
+    /// A late error: make what was delivered durable, save, no QUIT.
+    func saveAfterLateError() {
+        try? flushCommitted()
+        try? sink?.close()
+        sink = nil
+        if let store {
+            store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+            try? store.save()
+            store.close()
+        }
+        store = nil
+    }
+}

@@ -1,0 +1,27 @@
+/// Why a message is deleted or skipped before retrieval (§4.2).
+public enum SkipReason: String, Sendable {
+    case killsize
+    case skipsize
+    case filter
+}
+
+/// Receives what retrieval mode prints; the `mpop` target formats it.
+/// Each method corresponds to one of mpop's outputs; quiet modes simply
+/// ignore some of them.
+public protocol RetrievalObserver: AnyObject {
+    /// The status after UIDL (§4.1): `USER at HOST:` and the counts.
+    /// `newSize` is the sum of the LIST sizes of new messages (the STAT size
+    /// without UIDL); `totalSize` is the STAT size.
+    func status(user: String, host: String, newCount: Int, newSize: Int64, totalCount: Int, totalSize: Int64)
+    /// A message is deleted (`deleted == true`) or skipped before retrieval.
+    /// `keep` selects the `+ keep` wording for killsize and filter.
+    func skipped(number: Int, of count: Int, reason: SkipReason, deleted: Bool, keep: Bool)
+    /// Retrieval of a message starts; `size` is its LIST size.
+    func retrievalStarted(number: Int, of count: Int, size: Int64)
+    /// The integer percentage rose; values are 0…99 and increasing.
+    func retrievalProgress(percent: Int)
+    /// The message arrived completely (mpop prints `100`).
+    func retrievalFinished()
+    /// The transfer of the current message failed.
+    func retrievalAborted()
+}

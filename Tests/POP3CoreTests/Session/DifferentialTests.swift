@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import POP3Core
+
+/// The same scripted server dialogue, played to the reference mpop and to
+/// our engine: the commands sent and the exit status must agree.
+@Suite struct DifferentialTests {
+    struct Scenario: Sendable, CustomStringConvertible {
+        let name: String
+        let script: String
+        let rcLines: [String]
+        let configure: @Sendable (inout Account) -> Void
+        var description: String { name }
+    }
+
+    static let greetingAndLogin = """
+    <-- +OK ready
+    --> CAPA
+    <-- +OK
+    <-- USER
+    <-- UIDL
+    <-- PIPELINING
+    <-- .
+    --> USER joe
+    --> *
+    <-- +OK
+    <-- +OK
+    """
+
+    static let scenarios: [Scenario] = [
+        Scenario(name: "empty mailbox", script: greetingAndLogin + """
+
+        --> STAT
+        <-- +OK 0 0
+        --> QUIT
+        <-- +OK
+        """, rcLines: [], configure: { _ in }),
+        Scenario(name: "RETR refused is a late error without QUIT", script: greetingAndLogin + """
+
+        --> STAT
+        <-- +OK 1 10
+        --> LIST
+        <-- +OK
+        <-- 1 10
+        <-- .
+        --> UIDL
+        <-- +OK
+        <-- 1 u1
+        <-- .
+        --> RETR 1
+        <-- -ERR gone
+        """, rcLines: [], configure: { _ in }),
+        Scenario(name: "killsize deletes without retrieving", script: greetingAndLogin + """
+
+        --> STAT
+        <-- +OK 2 1010
+        --> LIST
+        <-- +OK
+        <-- 1 1000
+        <-- 2 10
+        <-- .
+        --> UIDL
+        <-- +OK
+        <-- 1 u1
+        <-- 2 u2
+        <-- .
+        --> RETR 2
+        <-- +OK
+        <-- Subject: small
+        <--
+        <-- .
+        --> DELE 1
+        --> DELE 2
+        <-- +OK
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """, rcLines: ["killsize 1000"], configure: { $0.killSize = 1000 }),
+        Scenario(name: "filter needs TOP", script: greetingAndLogin + """
+
+        --> CAPA
+        <-- +OK
+        <-- USER
+        <-- UIDL
+        <-- PIPELINING
+        <-- .
+        --> STAT
+        <-- +OK 1 10
+        --> LIST
+        <-- +OK
+        <-- 1 10
+        <-- .
+        --> UIDL
+        <-- +OK
+        <-- 1 u1
+        <-- .
+        --> QUIT
+        <-- +OK
+        """, rcLines: ["filter true"], configure: { $0.filter = "true" }),
+        Scenario(name: "invalid LIST", script: greetingAndLogin + """
+
+        --> STAT
+        <-- +OK 2 20
+        --> LIST
+        <-- +OK
+        <-- 1 10
+        <-- 1 10
+        <-- .
+        """, rcLines: [], configure: { _ in }),
+        Scenario(name: "premature end of message", script: greetingAndLogin + """
+
+        --> STAT
+        <-- +OK 1 10
+        --> LIST
+        <-- +OK
+        <-- 1 10
+        <-- .
+        --> UIDL
+        <-- +OK
+        <-- 1 u1
+        <-- .
+        --> RETR 1
+        <-- +OK
+        <-- Subject: cut
+        !! eof
+        """, rcLines: [], configure: { _ in }),
+    ]
+
+    @Test(arguments: scenarios)
+    func sameCommandsAndStatus(_ scenario: Scenario) throws {
+        let home = try TemporaryDirectory(prefix: "mpop-engine-diff")
+        let reference = try ScriptedServer(scenario.script, readTimeout: 5)
+        let rc = try home.write(".mpoprc", (["account default", "host 127.0.0.1", "port \(reference.port)",
+                                             "user joe", "password pw", "auth user",
+                                             "delivery mbox \(home.url("mbox"))"] + scenario.rcLines)
+                                    .joined(separator: "\n") + "\n")
+        // The reference loops forever on a premature end (§9.6): bound it.
+        let result = try MpopBinary.reference.run(["-C", rc, "-q"], home: home.path, timeout: 4)
+        _ = reference.finish()
+
+        let ours = try ScriptedServer(scenario.script, readTimeout: 5)
+        var account = testAccount()
+        account.host = "127.0.0.1"
+        account.port = ours.port
+        scenario.configure(&account)
+        let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+        let filter: (any HeaderFilterRunner)? = account.filter == nil ? nil : FakeFilter([])
+        let store = MemoryStore()
+        var status = ExitStatus.ok
+        do {
+            try Retrieval(session: session, openStore: { store }, makeSink: { MemorySink() }, filter: filter,
+                          observer: nil, receivedHeader: nil).run()
+        } catch {
+            status = exitStatus(for: error)
+        }
+        _ = ours.finish()
+        #expect(ours.receivedLines == reference.receivedLines)
+        if !result.timedOut {
+            #expect(status.rawValue == result.status, "\(result)")
+        } else {
+            #expect(status == .protocolError)
+        }
+    }
+}

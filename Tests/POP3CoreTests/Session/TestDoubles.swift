@@ -1,0 +1,188 @@
+import TestSupport
+@testable import POP3Core
+
+/// "TLS" that keeps talking to the same scripted peer, so transcripts can
+/// continue after STLS.
+final class FakeTLSTransport: TLSTransport {
+    let inner: any Transport
+    init(_ inner: any Transport) { self.inner = inner }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inner.read(into: buffer) }
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try inner.write(bytes) }
+    func close() { inner.close() }
+    var sessionDescription: String? { "(TLS1.3)-(FAKE)" }
+    var peerCertificate: CertificateInfo? { nil }
+    func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? { nil }
+}
+
+final class FakeTLSStarter: TLSStarter, @unchecked Sendable {
+    var settings: [TLSSettings] = []
+    func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings) throws -> any TLSTransport {
+        self.settings.append(settings)
+        return FakeTLSTransport(transport)
+    }
+}
+
+/// SASL client steps from a fixed list of answers.
+final class FakeSASLClient: SASLClientSession {
+    var answers: [String]
+    var challenges: [String?] = []
+    init(_ answers: [String]) { self.answers = answers }
+    func step(challenge: String?) throws -> (response: String, complete: Bool) {
+        challenges.append(challenge)
+        let answer = answers.isEmpty ? "" : answers.removeFirst()
+        return (answer, answers.isEmpty)
+    }
+}
+
+final class FakeSASLProvider: SASLProvider, @unchecked Sendable {
+    let mechanisms: Set<String>
+    let answers: [String]
+    var lastClient: FakeSASLClient?
+    var lastProperties: SASLProperties?
+    init(_ mechanisms: Set<String>, answers: [String] = []) {
+        self.mechanisms = mechanisms
+        self.answers = answers
+    }
+    func supports(_ mechanism: String) -> Bool { mechanisms.contains(mechanism) }
+    func makeClient(mechanism: String, properties: SASLProperties) throws -> any SASLClientSession {
+        lastProperties = properties
+        let client = FakeSASLClient(answers)
+        lastClient = client
+        return client
+    }
+}
+
+final class MemoryStore: SeenMessageStore {
+    var lists: [String: [String]] = [:]
+    var journal: [String] = []
+    var saves = 0
+    var closed = false
+    var events: [String] = []
+    init(_ uids: [String] = [], host: String = "pop.example.org", user: String = "joe") {
+        if !uids.isEmpty { lists["\(host) \(user)"] = uids }
+    }
+    func uids(host: String, user: String) -> Set<String> { Set(lists["\(host) \(user)"] ?? []) }
+    func recordDelivered(_ uids: [String], host: String, user: String) throws {
+        journal += uids
+        events.append("record \(uids.joined(separator: ","))")
+    }
+    func replace(host: String, user: String, with uids: [String]) {
+        lists["\(host) \(user)"] = uids.isEmpty ? nil : uids.sorted()
+    }
+    func save() throws {
+        saves += 1
+        events.append("save")
+    }
+    func close() { closed = true }
+    func stored(host: String = "pop.example.org", user: String = "joe") -> [String] {
+        lists["\(host) \(user)"] ?? []
+    }
+}
+
+final class MemorySink: MessageSink {
+    final class Writer: MessageWriter {
+        let sink: MemorySink
+        var lines: [String] = []
+        var current: [UInt8] = []
+        init(sink: MemorySink) { self.sink = sink }
+        func append(_ piece: UnsafeRawBufferPointer, endsLine: Bool) throws {
+            current += piece
+            if endsLine {
+                lines.append(String(decoding: current, as: UTF8.self))
+                current = []
+            }
+            if let failAfter = sink.failAfterLines, lines.count >= failAfter {
+                throw MessageError("delivery broke", exitStatus: .ioError)
+            }
+        }
+        func commit() throws {
+            sink.committed.append(lines)
+            sink.events.append("commit")
+        }
+        func abort() { sink.aborted += 1 }
+    }
+
+    var needsEnvelopeFrom = false
+    var committed: [[String]] = []
+    var envelopes: [String?] = []
+    var headers: [[String]?] = []
+    var aborted = 0
+    var syncs = 0
+    var closed = false
+    var failAfterLines: Int?
+    var events: [String] = []
+
+    func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
+        envelopes.append(envelopeFrom)
+        headers.append(receivedHeader)
+        return Writer(sink: self)
+    }
+    func syncCommitted() throws {
+        syncs += 1
+        events.append("sync")
+    }
+    func close() throws { closed = true }
+}
+
+final class FakeFilter: HeaderFilterRunner {
+    final class Run: HeaderFilterRun {
+        let decision: FilterDecision
+        var lines = 0
+        init(_ decision: FilterDecision) { self.decision = decision }
+        func append(_ piece: UnsafeRawBufferPointer, endsLine: Bool) throws { if endsLine { lines += 1 } }
+        func finish() throws -> FilterDecision { decision }
+        func abort() {}
+    }
+    var needsEnvelopeFrom = false
+    var decisions: [FilterDecision]
+    var sizes: [Int64] = []
+    var envelopes: [String?] = []
+    init(_ decisions: [FilterDecision]) { self.decisions = decisions }
+    func start(envelopeFrom: String?, size: Int64) throws -> any HeaderFilterRun {
+        sizes.append(size)
+        envelopes.append(envelopeFrom)
+        return Run(decisions.isEmpty ? .keep : decisions.removeFirst())
+    }
+}
+
+final class RecordingObserver: RetrievalObserver {
+    var lines: [String] = []
+    func status(user: String, host: String, newCount: Int, newSize: Int64, totalCount: Int, totalSize: Int64) {
+        lines.append("status \(user)@\(host) new \(newCount)/\(newSize) total \(totalCount)/\(totalSize)")
+    }
+    func skipped(number: Int, of count: Int, reason: SkipReason, deleted: Bool, keep: Bool) {
+        lines.append("\(deleted ? "delete" : "skip") \(number)/\(count) \(reason.rawValue)\(keep ? " keep" : "")")
+    }
+    func retrievalStarted(number: Int, of count: Int, size: Int64) { lines.append("start \(number)/\(count) \(size)") }
+    func retrievalProgress(percent: Int) { lines.append("\(percent)%") }
+    func retrievalFinished() { lines.append("done") }
+    func retrievalAborted() { lines.append("aborted") }
+}
+
+final class RecordingDialogue: DialogueObserver {
+    var lines: [String] = []
+    func sent(_ text: String) { lines.append("--> " + text) }
+    func received(_ bytes: UnsafeRawBufferPointer, continuesLine: Bool) {
+        lines.append("<-- " + String(decoding: bytes, as: UTF8.self))
+    }
+    func tlsEstablished(_ transport: any TLSTransport) { lines.append("TLS") }
+}
+
+func testAccount(_ configure: (inout Account) -> Void = { _ in }) -> Account {
+    var account = Account()
+    account.host = "pop.example.org"
+    account.user = "joe"
+    account.password = Secret("pw")
+    account.auth = "USER"
+    account.delivery = .mbox("/dev/null")
+    configure(&account)
+    return account
+}
+
+func makeSession(_ account: Account, _ transport: ScriptedTransport, sasl: (any SASLProvider)? = nil,
+                 tls: FakeTLSStarter = FakeTLSStarter(), dialogue: (any DialogueObserver)? = nil,
+                 password: @escaping PasswordProvider = { _ in nil }, abort: @escaping () -> Int32 = { 0 })
+    -> POP3Session {
+    POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, password: password,
+                dialogue: dialogue, abortSignal: abort, serverIdentity: ServerIdentity(host: account.host ?? ""))
+}

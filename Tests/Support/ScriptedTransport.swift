@@ -1,0 +1,133 @@
+import Foundation
+import POP3Core
+
+/// A ``Transport`` that plays the server's side of a transcript written in
+/// mpop's `--debug` format, and checks what the client sends:
+///
+///     <-- +OK ready          server sends the line and CRLF
+///     --> CAPA               client must send exactly this line and CRLF
+///     <-! +OK no newline     server sends the text without CRLF
+///     <-| 1024 x             server sends 1024 bytes of "x" (no CRLF)
+///     !! eof                 the server closes here (reads return 0 after)
+///     # comment              ignored
+///
+/// Server bytes are handed out at most `chunkSize` bytes per read, so a
+/// transcript can be replayed split at every byte boundary. A client that
+/// sends something unexpected, or reads while the script waits for a command,
+/// gets ``ScriptMismatch`` thrown, which fails the test with the details.
+public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable {
+    /// No real socket: -1, so peer lookups find nothing.
+    public var socketDescriptor: Int32 = -1
+    public var timeoutSeconds: Int? = nil
+
+    enum Step {
+        case serverSends([UInt8])
+        case clientSends(String)
+        case eof
+    }
+
+    private var steps: [Step]
+    private var position = 0
+    private var pendingServerBytes: [UInt8] = []
+    private var written: [UInt8] = []
+    public let chunkSize: Int
+    public private(set) var closed = false
+    /// Every line the client sent, in order (without CRLF).
+    public private(set) var sentLines: [String] = []
+
+    public init(_ transcript: String, chunkSize: Int = .max) {
+        self.chunkSize = max(1, chunkSize)
+        steps = []
+        for raw in transcript.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(raw)
+            if line.hasPrefix("<-- ") {
+                steps.append(.serverSends(Array(line.dropFirst(4).utf8) + [13, 10]))
+            } else if line == "<--" {
+                steps.append(.serverSends([13, 10]))
+            } else if line.hasPrefix("<-! ") {
+                steps.append(.serverSends(Array(line.dropFirst(4).utf8)))
+            } else if line.hasPrefix("<-| ") {
+                let parts = line.dropFirst(4).split(separator: " ", maxSplits: 1)
+                let count = Int(parts[0]) ?? 0
+                let byte = parts.count > 1 ? Array(parts[1].utf8)[0] : UInt8(ascii: "x")
+                steps.append(.serverSends(Array(repeating: byte, count: count)))
+            } else if line.hasPrefix("--> ") {
+                steps.append(.clientSends(String(line.dropFirst(4))))
+            } else if line == "-->" {
+                steps.append(.clientSends(""))
+            } else if line == "!! eof" {
+                steps.append(.eof)
+            }
+        }
+    }
+
+    /// A peer that sends exactly `serverBytes`, then closes, and expects
+    /// no command.
+    public convenience init(serverBytes: [UInt8], chunkSize: Int = .max) {
+        self.init("", chunkSize: chunkSize)
+        steps = [.serverSends(serverBytes)]
+    }
+
+    /// Whether every step of the script has been played.
+    public var finished: Bool {
+        position >= steps.count && pendingServerBytes.isEmpty
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if pendingServerBytes.isEmpty {
+            // Gather consecutive server lines, as a server would send them.
+            while position < steps.count, case .serverSends(let bytes) = steps[position] {
+                pendingServerBytes += bytes
+                position += 1
+            }
+        }
+        if pendingServerBytes.isEmpty {
+            if position >= steps.count { return 0 }
+            if case .eof = steps[position] { return 0 }
+            if case .clientSends(let expected) = steps[position] {
+                throw ScriptMismatch("client reads, but the script waits for --> \(expected)")
+            }
+        }
+        let count = min(buffer.count, chunkSize, pendingServerBytes.count)
+        for i in 0..<count { buffer[i] = pendingServerBytes[i] }
+        pendingServerBytes.removeFirst(count)
+        return count
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !closed else { throw ScriptMismatch("write after close") }
+        written += bytes
+        while let newline = written.firstIndex(of: 10) {
+            var lineBytes = Array(written[..<newline])
+            written.removeFirst(newline + 1)
+            guard lineBytes.last == 13 else { throw ScriptMismatch("command without CRLF") }
+            lineBytes.removeLast()
+            let line = String(decoding: lineBytes, as: UTF8.self)
+            sentLines.append(line)
+            // Server bytes not yet read stay queued; the script moves on.
+            while position < steps.count, case .serverSends(let more) = steps[position] {
+                pendingServerBytes += more
+                position += 1
+            }
+            guard position < steps.count, case .clientSends(let expected) = steps[position] else {
+                throw ScriptMismatch("client sent \(line) after the end of the script")
+            }
+            guard expected == line else {
+                throw ScriptMismatch("client sent \(line), the script expects \(expected)")
+            }
+            position += 1
+        }
+    }
+
+    public func close() {
+        closed = true
+    }
+}
+
+/// The client departed from the transcript.
+public struct ScriptMismatch: Error, CustomStringConvertible, ReportableError {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+    public var explanation: String { "script mismatch: \(description)" }
+    public var exitStatus: ExitStatus { .software }
+}
