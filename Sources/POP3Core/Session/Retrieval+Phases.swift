@@ -109,22 +109,26 @@ extension Retrieval {
         }
         if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
         pendingCommitted.append(index)
+        // Recorded at once: a kill from here on cannot make it look new.
+        if hasUIDs, let uid = record.uid, let store {
+            try store.recordDelivered([uid], host: storeHost, user: storeUser)
+        }
     }
 
-    /// Makes committed messages durable, records their UIDs, and only then
-    /// counts them as delivered (old, to be deleted).
+    /// Makes committed messages durable, then their records, and only then
+    /// counts them as delivered (old, to be deleted): one sync of the
+    /// deliveries and one of the journal for the whole batch.
     func flushCommitted() throws {
         guard !pendingCommitted.isEmpty, let sink else { return }
         try sink.syncCommitted()
+        if hasUIDs, let store {
+            try store.makeRecordsDurable()
+        }
         let batch = pendingCommitted
         pendingCommitted = []
         for index in batch {
             records[index].isOld = true
             records[index].action = .delete
-        }
-        let uids = batch.compactMap { records[$0].uid }
-        if hasUIDs && !uids.isEmpty, let store {
-            try store.recordDelivered(uids, host: storeHost, user: storeUser)
         }
     }
 

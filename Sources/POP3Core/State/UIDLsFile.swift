@@ -108,7 +108,8 @@ public final class UIDLsFile: SeenMessageStore {
         return Set(lists[index].uidStrings)
     }
 
-    /// Appends the UIDs to the journal and syncs it, then adds them to the
+    /// Appends the UIDs to the journal with one write (kill-safe at once,
+    /// crash-safe after ``makeRecordsDurable()``), then adds them to the
     /// list in memory.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
@@ -116,6 +117,13 @@ public final class UIDLsFile: SeenMessageStore {
         let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
         try journal.append(records)
         add(uids.map { Array($0.utf8) }, host: host, user: user)
+    }
+
+    /// Marks the journal's records durable and syncs it.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func makeRecordsDurable() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.markDurable()
     }
 
     public func replace(host: String, user: String, with uids: [String]) {

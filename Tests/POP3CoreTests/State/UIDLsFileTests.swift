@@ -131,7 +131,8 @@ import TestSupport
         let path = dir.url("uidls")
         let good = UIDLsJournalRecord(host: "h", user: "u", uid: Array("kept".utf8)).encoded
         let torn = Array(UIDLsJournalRecord(host: "h", user: "u", uid: Array("torn".utf8)).encoded.dropLast(3))
-        try dir.write("uidls.journal", Data(UIDLsJournalRecord.header + good + torn))
+        let marker = Array("@durable\n".utf8)
+        try dir.write("uidls.journal", Data(UIDLsJournalRecord.header + good + marker + torn))
 
         let store = try UIDLsFile.open(path: path)
         #expect(store.uids(host: "h", user: "u") == ["kept"])
