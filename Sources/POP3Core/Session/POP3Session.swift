@@ -33,8 +33,10 @@ public final class POP3Session {
     public private(set) var greeting: Greeting?
     /// The TLS session, once TLS is up.
     public private(set) var tlsTransport: (any TLSTransport)?
-    /// The server as `--serverinfo` and the Received header name it.
-    public let serverIdentity: ServerIdentity
+    /// The server as `--serverinfo` and the Received header name it; the
+    /// reverse lookup happens on first use.
+    public private(set) lazy var serverIdentity: ServerIdentity = lookUpServerIdentity()
+    private let peerDescriptor: Int32?
     /// Whether commands are pipelined now (`pipelining` after CAPA).
     public private(set) var pipelining = false
     private var pipeliningMode: Account.Pipelining
@@ -67,15 +69,18 @@ public final class POP3Session {
         reader = LineReader(transport: transport, observer: dialogue)
         state = SessionState()
         pipeliningMode = account.pipelining
-        let host = account.host ?? account.socket ?? ""
-        if let serverIdentity {
-            self.serverIdentity = serverIdentity
-        } else if account.proxyHost == nil, account.socket == nil,
-                  let socket = transport as? any SocketBackedTransport {
-            self.serverIdentity = ServerIdentity.lookUp(host: host, socketDescriptor: socket.socketDescriptor)
+        if account.proxyHost == nil, account.socket == nil, let socket = transport as? any SocketBackedTransport {
+            peerDescriptor = socket.socketDescriptor
         } else {
-            self.serverIdentity = ServerIdentity(host: host)
+            peerDescriptor = nil
         }
+        if let serverIdentity { self.serverIdentity = serverIdentity }
+    }
+
+    private func lookUpServerIdentity() -> ServerIdentity {
+        let host = account.host ?? account.socket ?? ""
+        guard let peerDescriptor else { return ServerIdentity(host: host) }
+        return ServerIdentity.lookUp(host: host, socketDescriptor: peerDescriptor)
     }
 
     // MARK: Opening

@@ -29,7 +29,7 @@ public final class Retrieval {
     let openStore: () throws -> any SeenMessageStore
     let makeSink: () throws -> any MessageSink
     let filter: (any HeaderFilterRunner)?
-    weak var observer: (any RetrievalObserver)?
+    let observer: (any RetrievalObserver)?
     let receivedHeaderContext: ReceivedHeaderContext?
     /// How many committed messages may wait for one sync.
     public var syncBatchSize = 20
