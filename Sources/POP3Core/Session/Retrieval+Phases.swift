@@ -94,6 +94,8 @@ extension Retrieval {
                 writer = started
                 return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
             }, observe: { piece in
+                // mpop checks for a signal on every line of a message.
+                if piece.endsLine { try session.checkAbort(betweenPhases: false) }
                 if let percent = progress.add(count: piece.bytes.count, wasStuffed: piece.wasStuffed,
                                               endsLine: piece.endsLine) {
                     observer?.retrievalProgress(percent: percent)
