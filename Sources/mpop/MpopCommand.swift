@@ -1,21 +1,74 @@
 import POP3Core
 
-/// The program: parses the command line, runs the chosen mode, and turns any
-/// error into mpop's diagnostics and exit status.
+/// The program: parses the command line, reads and checks the accounts,
+/// prints the configuration for `-P`/`-d`, then hands over to the mode.
+/// Every error becomes mpop's diagnostics and exit status here.
 enum MpopCommand {
     static func main(arguments: [String]) -> ExitStatus {
-        var printVersion = false
-        var printHelp = false
-        for argument in arguments.dropFirst() {
-            if argument == "--version" { printVersion = true }
-            if argument == "--help" { printHelp = true }
+        let home = ConfigLocation.homeDirectory
+        let invocation: Invocation
+        do throws(CommandLineError) {
+            invocation = try CommandLineParser.parse(arguments, home: home)
+        } catch {
+            report(error)
+            return error.exitStatus
         }
-        if printVersion {
+
+        if invocation.printVersion {
             Console.out(VersionText.text(configurationFile: ConfigLocation.userConfigFile))
         }
-        if printHelp {
+        if invocation.printHelp {
             Console.out(HelpText.text)
         }
-        return .ok
+        guard let mode = invocation.mode else {
+            return .ok
+        }
+        if case .configure(let address) = mode {
+            return configure(address, configurationFile: invocation.configurationFile ?? ConfigLocation.userConfigFile)
+        }
+
+        let accounts: [Account]
+        do {
+            accounts = try AccountSelection.accounts(for: invocation, home: home)
+        } catch {
+            report(error)
+            return exitStatus(for: error)
+        }
+
+        if invocation.printsConfiguration {
+            PretendPrinter.print(accounts, retrieval: mode == .retrieval)
+        }
+        if invocation.pretend {
+            return .ok
+        }
+        return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation)
+    }
+
+    /// `--configure=ADDRESS`: prints a configuration found through SRV records.
+    static func configure(_ address: String, configurationFile: String) -> ExitStatus {
+        do throws(AutoConfigurationError) {
+            Console.out(try AutoConfiguration.text(for: address, configurationFile: configurationFile,
+                                                   keyRing: SecretTool.isAvailable))
+            return .ok
+        } catch {
+            // The address is the user's own input; mpop prints the message as it is.
+            Console.err("mpop: " + error.explanation + "\n")
+            return error.exitStatus
+        }
+    }
+
+    /// Prints an error of this layer as mpop does: command-line values
+    /// unchanged, configuration errors sanitized where mpop sanitizes them.
+    static func report(_ error: any Error) {
+        switch error {
+        case CommandLineError.reportedByGetopt:
+            break
+        case let error as CommandLineError:
+            Console.err("mpop: " + error.explanation + "\n")
+        case let error as ConfigError:
+            Console.err("mpop: " + error.diagnostic + "\n")
+        default:
+            Console.report(error)
+        }
     }
 }

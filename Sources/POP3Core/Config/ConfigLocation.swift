@@ -32,7 +32,8 @@ public enum ConfigLocation {
         return access(xdgFile, F_OK) == 0 ? xdgFile : classic
     }
 
-    static func joined(_ directory: String, _ name: String) -> String {
+    /// `directory/name`, without doubling a trailing slash.
+    public static func joined(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 }

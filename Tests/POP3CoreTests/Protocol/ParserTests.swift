@@ -2,7 +2,6 @@ import Testing
 import TestSupport
 @testable import POP3Core
 
-func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 @Suite struct StatusLineTests {
     @Test(arguments: [

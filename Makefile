@@ -1,0 +1,55 @@
+# Builds and installs mpop in Swift.
+#
+#   make                      release build, Swift runtime linked in statically
+#   make install              PREFIX=/usr/local DESTDIR= (staging root)
+#   make uninstall            removes what install put there
+#   make test                 installs test dependencies, runs the whole suite
+#
+# The binary links GnuTLS and GNU SASL dynamically (libgnutls30, libgsasl18
+# on Debian) but needs no Swift library at run time.
+
+# swift from PATH, else the toolchain in /opt/swift.
+SWIFT      ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
+INSTALL    ?= install
+
+SWIFTFLAGS = -c release -Xswiftc -static-stdlib
+BINARY     = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path)/mpop
+
+.PHONY: all build install uninstall test clean
+
+all: build
+
+build:
+	$(SWIFT) build $(SWIFTFLAGS) --product mpop
+
+install: build
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(SYSTEMDUSERDIR)
+	$(INSTALL) -m 755 $(BINARY) $(DESTDIR)$(BINDIR)/mpop
+	$(INSTALL) -m 644 Docs/mpop.1 $(DESTDIR)$(MANDIR)/man1/mpop.1
+	$(INSTALL) -m 644 completions/mpop.bash $(DESTDIR)$(BASHCOMPDIR)/mpop
+	$(INSTALL) -m 644 completions/_mpop $(DESTDIR)$(ZSHCOMPDIR)/_mpop
+	$(INSTALL) -m 644 Docs/systemd/mpop@.service Docs/systemd/mpop@.timer \
+		$(DESTDIR)$(SYSTEMDUSERDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mpop \
+		$(DESTDIR)$(MANDIR)/man1/mpop.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/mpop \
+		$(DESTDIR)$(ZSHCOMPDIR)/_mpop \
+		$(DESTDIR)$(SYSTEMDUSERDIR)/mpop@.service \
+		$(DESTDIR)$(SYSTEMDUSERDIR)/mpop@.timer
+
+test:
+	Scripts/test
+
+clean:
+	$(SWIFT) package clean

@@ -1,0 +1,366 @@
+/// mpop 1.4.18's configuration language (`conf.c:read_conffile`), from the
+/// bytes of a file to its accounts.
+///
+/// Lines are read as `fgets` with a 501-byte buffer reads them, so a line of
+/// 500 or more characters is an error; `\n` and `\r\n` both end a line. The
+/// first word is the command, the rest (trimmed of blanks, and of one pair of
+/// enclosing double quotes) its argument. `eval CMD` replaces its line with
+/// the first line CMD prints.
+public struct ConfigFileParser {
+    /// Runs an `eval` command and returns its first output line.
+    public typealias Evaluator = (String) throws(ShellCommand.Failure) -> String
+
+    /// The file name used in messages and stored in each account.
+    public var file: String
+    /// The directory a leading `~` stands for.
+    public var home: String
+    public var evaluate: Evaluator
+
+    public init(file: String, home: String,
+                evaluate: @escaping Evaluator = { command throws(ShellCommand.Failure) in
+                    try ShellCommand.firstLine(of: command)
+                }) {
+        self.file = file
+        self.home = home
+        self.evaluate = evaluate
+    }
+
+    /// The accounts in file order, and whether a literal `password` line
+    /// was seen (which makes the caller check the file's permissions).
+    public struct Contents: Sendable, Equatable {
+        public var accounts: [AccountSettings]
+        public var containsSecrets: Bool
+    }
+
+    /// Parses a whole file.
+    /// - Throws: ``ConfigError`` for the first problem, as mpop stops there.
+    public func parse(_ bytes: [UInt8]) throws(ConfigError) -> Contents {
+        var reader = ConfigLineSplitter(bytes: bytes)
+        var defaults = AccountSettings()
+        var accounts: [AccountSettings] = []
+        // nil before the first `account` or `defaults`; -1 while editing the defaults.
+        var current: Int?
+        var containsSecrets = false
+        var lineNumber = 0
+
+        while true {
+            lineNumber += 1
+            guard let next = reader.nextLine() else { break }
+            guard case .text(let line) = next else { throw .lineTooLong(file: file) }
+            guard var (command, argument) = Self.split(line) else { continue }
+            // Only a literal `password` line makes the file secret; one
+            // produced by `eval` does not.
+            var literal = true
+
+            if string(command) == "eval" {
+                if argument.isEmpty {
+                    throw .syntax(file: file, line: lineNumber, message: "command eval needs an argument")
+                }
+                let commandText = string(argument)
+                let output: String
+                do throws(ShellCommand.Failure) {
+                    output = try evaluate(commandText)
+                } catch {
+                    switch error {
+                    case .noOutput:
+                        throw .evalProducedNothing(file: file, command: commandText)
+                    case .cannotStart(let reason):
+                        throw .cannotEvaluate(file: file, command: commandText, reason: reason)
+                    }
+                }
+                guard let replaced = Self.split(Array(output.utf8)) else { continue }
+                (command, argument) = replaced
+                literal = false
+            }
+
+            let name = string(command)
+            if current == nil && name != "account" && name != "defaults" {
+                throw .syntax(file: file, line: lineNumber, message: "first command must be account or defaults")
+            }
+            switch name {
+            case "defaults":
+                if !argument.isEmpty {
+                    throw .syntax(file: file, line: lineNumber, message: "command defaults does not take an argument")
+                }
+                current = -1
+            case "account":
+                let account = try newAccount(argument, line: lineNumber, defaults: defaults, existing: accounts)
+                accounts.append(account)
+                current = accounts.count - 1
+            default:
+                if name == "password" && literal { containsSecrets = true }
+                let value = string(argument)
+                do {
+                    if current == -1 {
+                        try apply(name, value, to: &defaults)
+                    } else {
+                        try apply(name, value, to: &accounts[current!])
+                    }
+                } catch {
+                    throw .syntax(file: file, line: lineNumber, message: error.message)
+                }
+            }
+        }
+        return Contents(accounts: accounts, containsSecrets: containsSecrets)
+    }
+
+    private func string(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `account NAME [: A,B,...]`: a copy of the defaults as they are now,
+    /// then every explicitly set setting of A, B, ... in order.
+    private func newAccount(_ argument: [UInt8], line: Int, defaults: AccountSettings,
+                            existing: [AccountSettings]) throws(ConfigError) -> AccountSettings {
+        func fail(_ message: String) -> ConfigError {
+            .syntax(file: file, line: line, message: message)
+        }
+        var parents: [AccountSettings] = []
+        var id = argument
+        if let colon = argument.firstIndex(of: UInt8(ascii: ":")) {
+            for part in argument[(colon + 1)...].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                let parentName = string(Self.trim(Array(part)))
+                if parentName.isEmpty { throw fail("missing account name") }
+                guard let parent = existing.first(where: { $0.name == parentName }) else {
+                    throw fail("account \(parentName) not (yet) defined")
+                }
+                parents.append(parent)
+            }
+            id = Self.trim(Array(argument[..<colon]))
+        }
+        if id.isEmpty { throw fail("missing account name") }
+        if id.contains(UInt8(ascii: ":")) || id.contains(UInt8(ascii: ",")) {
+            throw fail("an account name must not contain colons or commas")
+        }
+        let name = string(id)
+        if existing.contains(where: { $0.name == name }) {
+            throw fail("account \(name) was already defined")
+        }
+        var account = defaults
+        account.name = name
+        account.configurationFile = file
+        account.explicitlySet = []
+        for parent in parents {
+            account.override(with: parent)
+        }
+        return account
+    }
+
+    /// A message for one command's bad argument, without the line prefix.
+    struct CommandError: Error {
+        var message: String
+    }
+
+    /// Applies one setting command to an account or to the defaults.
+    func apply(_ command: String, _ argument: String, to account: inout AccountSettings) throws(CommandError) {
+        func needsArgument() -> CommandError {
+            CommandError(message: "command \(command) needs an argument")
+        }
+        func invalid() -> CommandError {
+            CommandError(message: "invalid argument \(argument) for command \(command)")
+        }
+        func flag() throws(CommandError) -> Bool {
+            if argument.isEmpty { return true }
+            guard let value = ConfigValue.onOff(argument) else { throw invalid() }
+            return value
+        }
+        func optional() -> String? {
+            argument.isEmpty ? nil : argument
+        }
+        func optionalPath() -> String? {
+            argument.isEmpty ? nil : ConfigValue.expandTilde(argument, home: home)
+        }
+        func size() throws(CommandError) -> Int64? {
+            if argument.isEmpty { throw needsArgument() }
+            if argument == "off" { return nil }
+            guard let value = ConfigValue.size(argument) else {
+                throw CommandError(message: "invalid size (not a number or out of range): \(argument)")
+            }
+            return value
+        }
+
+        let field: AccountSettings.Field
+        switch command {
+        case "host":
+            if argument.isEmpty { throw needsArgument() }
+            account.host = argument
+            field = .host
+        case "port":
+            if argument.isEmpty { throw needsArgument() }
+            guard let port = ConfigValue.port(argument) else { throw invalid() }
+            account.port = port
+            field = .port
+        case "source_ip":
+            account.sourceIP = optional()
+            field = .sourceIP
+        case "proxy_host":
+            account.proxyHost = optional()
+            field = .proxyHost
+        case "proxy_port":
+            if argument.isEmpty {
+                account.proxyPort = nil
+            } else {
+                guard let port = ConfigValue.port(argument) else { throw invalid() }
+                account.proxyPort = port
+            }
+            field = .proxyPort
+        case "socket":
+            account.socket = optional()
+            field = .socket
+        case "timeout":
+            if argument.isEmpty { throw needsArgument() }
+            if argument == "off" {
+                account.timeout = nil
+            } else {
+                guard let seconds = ConfigValue.positiveInt(argument) else { throw invalid() }
+                account.timeout = seconds
+            }
+            field = .timeout
+        case "pipelining":
+            switch argument {
+            case "", "on": account.pipelining = .on
+            case "off": account.pipelining = .off
+            case "auto": account.pipelining = .auto
+            default: throw invalid()
+            }
+            field = .pipelining
+        case "received_header":
+            account.receivedHeader = try flag()
+            field = .receivedHeader
+        case "delivery":
+            account.delivery = try delivery(argument, needsArgument: needsArgument(), invalid: invalid())
+            field = .delivery
+        case "uidls_file":
+            if argument.isEmpty { throw needsArgument() }
+            account.uidlsFile = ConfigValue.expandTilde(argument, home: home)
+            field = .uidlsFile
+        case "auth":
+            guard let method = ConfigValue.authMethod(argument) else { throw invalid() }
+            account.auth = method
+            field = .auth
+        case "user":
+            account.user = optional()
+            field = .user
+        case "password":
+            account.password = optional().map(Secret.init)
+            field = .password
+        case "passwordeval":
+            account.passwordEval = optional()
+            field = .passwordEval
+        case "ntlmdomain":
+            account.ntlmDomain = optional()
+            field = .ntlmDomain
+        case "tls":
+            account.tls = try flag()
+            field = .tls
+        case "tls_starttls":
+            account.tlsStartTLS = try flag()
+            field = .tlsStartTLS
+        case "tls_trust_file":
+            account.tlsTrustFile = optionalPath()
+            field = .tlsTrustFile
+        case "tls_crl_file":
+            account.tlsCRLFile = optionalPath()
+            field = .tlsCRLFile
+        case "tls_fingerprint":
+            if argument.isEmpty {
+                account.tlsFingerprint = nil
+            } else {
+                guard let bytes = ConfigValue.fingerprint(argument) else { throw invalid() }
+                account.tlsFingerprint = bytes
+            }
+            field = .tlsFingerprint
+        case "tls_key_file":
+            account.tlsKeyFile = optionalPath()
+            field = .tlsKeyFile
+        case "tls_cert_file":
+            account.tlsCertFile = optionalPath()
+            field = .tlsCertFile
+        case "tls_certcheck":
+            account.tlsCertCheck = try flag()
+            field = .tlsCertCheck
+        case "tls_min_dh_prime_bits":
+            if argument.isEmpty {
+                account.tlsMinDHPrimeBits = nil
+            } else {
+                guard let bits = ConfigValue.positiveInt(argument) else { throw invalid() }
+                account.tlsMinDHPrimeBits = bits
+            }
+            field = .tlsMinDHPrimeBits
+        case "tls_priorities":
+            account.tlsPriorities = optional()
+            field = .tlsPriorities
+        case "tls_host_override":
+            account.tlsHostOverride = optional()
+            field = .tlsHostOverride
+        case "only_new":
+            account.onlyNew = try flag()
+            field = .onlyNew
+        case "keep":
+            account.keep = try flag()
+            field = .keep
+        case "killsize":
+            account.killSize = try size()
+            field = .killSize
+        case "skipsize":
+            account.skipSize = try size()
+            field = .skipSize
+        case "filter":
+            account.filter = optional()
+            field = .filter
+        case "tls_force_sslv3":
+            // Accepted and ignored for files written for mpop <= 1.0.29.
+            return
+        default:
+            throw CommandError(message: "unknown command \(command)")
+        }
+        account.explicitlySet.insert(field)
+    }
+
+    /// `delivery METHOD ARG`: the method word must be followed by a blank;
+    /// the argument is trimmed and unquoted, and tilde-expanded except for `mda`.
+    private func delivery(_ argument: String, needsArgument: CommandError,
+                          invalid: CommandError) throws(CommandError) -> Account.Delivery {
+        let bytes = Array(argument.utf8)
+        for method in ["mda", "maildir", "mbox", "exchange"] {
+            let word = Array(method.utf8)
+            guard bytes.count > word.count, bytes.starts(with: word), Self.isBlank(bytes[word.count]) else {
+                continue
+            }
+            let value = string(Self.trim(Array(bytes[(word.count + 1)...])))
+            switch method {
+            case "mda": return .mda(value)
+            case "maildir": return .maildir(ConfigValue.expandTilde(value, home: home))
+            case "mbox": return .mbox(ConfigValue.expandTilde(value, home: home))
+            default: return .exchange(ConfigValue.expandTilde(value, home: home))
+            }
+        }
+        throw argument.isEmpty ? needsArgument : invalid
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    /// mpop's `trim_string`: blanks removed at both ends, then one pair of
+    /// double quotes if the text both starts and ends with one.
+    static func trim(_ bytes: [UInt8]) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }),
+              let last = bytes.lastIndex(where: { !isBlank($0) }) else {
+            return []
+        }
+        if last > first && bytes[first] == UInt8(ascii: "\"") && bytes[last] == UInt8(ascii: "\"") {
+            return Array(bytes[(first + 1)..<last])
+        }
+        return Array(bytes[first...last])
+    }
+
+    /// A line's command and argument, or `nil` for a blank or comment line.
+    static func split(_ line: [UInt8]) -> (command: [UInt8], argument: [UInt8])? {
+        guard let start = line.firstIndex(where: { !isBlank($0) }), line[start] != UInt8(ascii: "#") else {
+            return nil
+        }
+        let end = line[start...].firstIndex(where: isBlank) ?? line.endIndex
+        return (Array(line[start..<end]), trim(Array(line[end...])))
+    }
+}

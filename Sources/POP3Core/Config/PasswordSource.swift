@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
+
+/// Where the password for an account comes from when the chosen
+/// authentication method needs one (mpop's `mpop_password_callback` and
+/// `password.c:password_get`), in this order:
+///
+/// 1. `password`, or the output of `passwordeval` (both already in the
+///    account after ``AccountCheck``);
+/// 2. the key ring, through `secret-tool lookup host H service pop3 user U`
+///    when `secret-tool` is installed;
+/// 3. `~/.netrc`, then `/etc/netrc`: `machine` equal to the host, `login`
+///    equal to the user or absent; `default` never matches;
+/// 4. a prompt `password for USER at HOST: ` on `/dev/tty`, without echo.
+///
+/// Unlike mpop, which falls back to `getpass` on stdin and may send an empty
+/// password, a missing terminal is an error here.
+public struct PasswordSource: Sendable {
+    /// `secret-tool`, or `nil` to skip the key ring.
+    public var secretToolPath: String?
+    /// The netrc files, in the order they are searched.
+    public var netrcFiles: [String]
+    /// Asks the user; `nil` when there is no terminal.
+    public var prompt: @Sendable (String) -> String?
+
+    public init(secretToolPath: String? = SecretTool.path,
+                netrcFiles: [String] = [ConfigLocation.joined(ConfigLocation.homeDirectory, ".netrc"), "/etc/netrc"],
+                prompt: @escaping @Sendable (String) -> String? = PasswordSource.terminalPrompt) {
+        self.secretToolPath = secretToolPath
+        self.netrcFiles = netrcFiles
+        self.prompt = prompt
+    }
+
+    /// The password for `account`.
+    /// - Throws: ``PasswordError/noTerminal(account:)`` when every source
+    ///   came up empty and there is no terminal to ask on.
+    public func obtain(for account: Account) throws(PasswordError) -> Secret {
+        if let password = account.password {
+            return password
+        }
+        let host = account.host ?? ""
+        let user = account.user ?? ""
+        if let secretToolPath, account.user != nil,
+           let password = keyRing(secretToolPath, host: host, user: user) {
+            return Secret(password)
+        }
+        if account.user != nil {
+            for path in netrcFiles {
+                if let password = NetrcFile(path: path)?.password(host: host, user: user) {
+                    return Secret(password)
+                }
+            }
+        }
+        if let answer = prompt("password for \(user) at \(host): ") {
+            return Secret(answer)
+        }
+        throw .noTerminal(account: account.name ?? host)
+    }
+
+    /// The secret `secret-tool` finds, or `nil` (not found, no D-Bus, or no
+    /// answer within 30 seconds). Its complaints are not shown: a missing
+    /// key ring is normal.
+    func keyRing(_ tool: String, host: String, user: String) -> String? {
+        let result = SpawnedProgram.run(tool, ["lookup", "host", host, "service", "pop3", "user", user],
+                                        timeoutSeconds: 30)
+        guard let result, result.status == 0, !result.output.isEmpty else { return nil }
+        return String(decoding: result.output, as: UTF8.self)
+    }
+
+    /// Reads a line from `/dev/tty` with echo off; `nil` without a terminal.
+    public static let terminalPrompt: @Sendable (String) -> String? = { text in
+        guard let line = csupport_read_password(text) else { return nil }
+        defer { free(line) }
+        return String(cString: line)
+    }
+}
+
+/// No password could be found.
+public enum PasswordError: ReportableError, Equatable {
+    /// Nothing configured, nothing in the key ring or netrc, and no terminal.
+    case noTerminal(account: String)
+
+    public var explanation: String {
+        switch self {
+        case .noTerminal(let account):
+            return "no password for account \(account) and no terminal to ask for one; use passwordeval or a key ring"
+        }
+    }
+
+    public var exitStatus: ExitStatus { .config }
+}

@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `delivery mbox FILE`: appends each message to an mbox file in MBOXRD
+/// format (mpop `delivery.c`, mbox method).
+///
+/// The file is opened for appending (created with mode 0600) and write-locked
+/// with `fcntl` when the sink is made; it stays locked until ``close()``.
+/// Each message is `From <envelope> <asctime(gmtime(now))>`, the Received
+/// header, the message with `>*From ` lines quoted, and one blank line.
+///
+/// Unlike mpop, a message that fails halfway (write error, full disk,
+/// ``MessageWriter/abort()``) is cut off again with `ftruncate`, so the mbox
+/// never ends in half a message; and a failed ``syncCommitted()`` cuts the
+/// unsynced messages, which will be fetched again.
+public final class MboxSink: MessageSink {
+    /// The mbox as configured; error messages name it so.
+    public let path: String
+    public var needsEnvelopeFrom: Bool { true }
+
+    let calls: FileSystemCalls
+    private var fd: Int32
+    /// Shared by the sink's writers (one message at a time), so that its
+    /// storage is allocated once per session, not once per message.
+    var buffer = OutputBuffer()
+    var writerActive = false
+    /// The file size after the last successful sync (or at opening).
+    private var syncedSize: off_t
+
+    /// Opens and locks `path`, trying for 10 seconds if another process
+    /// holds the lock.
+    /// - Throws: ``DeliveryError`` `cannotOpen`, `lockTimedOut`, `cannotLock`.
+    public convenience init(path: String) throws(DeliveryError) {
+        try self.init(path: path, lockTimeout: 10, calls: .system)
+    }
+
+    init(path: String, lockTimeout: Int, calls: FileSystemCalls) throws(DeliveryError) {
+        self.path = path
+        self.calls = calls
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw .cannotOpen(path: path, errno: errno)
+        }
+        switch RecordLock.lockForWriting(fd, timeout: lockTimeout) {
+        case .locked:
+            break
+        case let .timedOut(error):
+            Glibc.close(fd)
+            throw .lockTimedOut(path: path, seconds: lockTimeout, errno: error)
+        case let .failed(error):
+            Glibc.close(fd)
+            throw .cannotLock(path: path, errno: error)
+        }
+        self.fd = fd
+        syncedSize = lseek(fd, 0, SEEK_END)
+    }
+
+    public func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
+        precondition(fd >= 0, "begin() after close()")
+        precondition(!writerActive, "begin() before the previous message was committed or aborted")
+        writerActive = true
+        buffer.removeAll()
+        // With O_APPEND every write goes to the end; this is where the
+        // message starts, to cut it off again if it fails.
+        let start = lseek(fd, 0, SEEK_END)
+        var encoder = LineEncoder(quotesFromLines: true, lineEnding: .lf)
+        encoder.encodeRaw(Self.fromLine(envelopeFrom: envelopeFrom ?? "MAILER-DAEMON", time: time(nil)),
+                          into: &buffer)
+        for line in receivedHeader ?? [] {
+            encoder.encodeRaw(line, into: &buffer)
+        }
+        return MboxWriter(sink: self, encoder: encoder, start: start)
+    }
+
+    /// Writes the buffer; returns 0 or the `errno` of the failed write.
+    func flushBuffer() -> Int32 {
+        defer { buffer.removeAll() }
+        return calls.writeAll(fd, buffer)
+    }
+
+    /// Cuts the file back to `size` (a FIFO or device, where `lseek` gave
+    /// -1 or `ftruncate` fails, is left alone).
+    func truncate(to size: off_t) {
+        if size >= 0 {
+            _ = ftruncate(fd, size)
+        }
+    }
+
+    public func syncCommitted() throws {
+        precondition(!writerActive, "syncCommitted() during a message")
+        guard fd >= 0 else { return }
+        // EINVAL: the file cannot be synced, e.g. /dev/null; mpop ignores it.
+        if calls.fsync(fd) != 0 && errno != EINVAL {
+            let error = errno
+            truncate(to: syncedSize)
+            throw DeliveryError.cannotSync(path: path, errno: error)
+        }
+        syncedSize = lseek(fd, 0, SEEK_END)
+    }
+
+    /// Closes the file, which releases the lock. Does not sync.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        let fd = self.fd
+        self.fd = -1
+        if Glibc.close(fd) != 0 {
+            throw DeliveryError.cannotClose(path: path, errno: errno)
+        }
+    }
+
+    deinit {
+        if fd >= 0 {
+            Glibc.close(fd)
+        }
+    }
+
+    /// `From <envelope> <asctime>`: asctime of the UTC time, English names,
+    /// the day as `%3d` (so `Nov  2`), without the trailing newline.
+    static func fromLine(envelopeFrom: String, time: time_t) -> String {
+        var time = time
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func padded(_ value: Int32, _ width: Int, _ pad: Character) -> String {
+            let digits = String(value)
+            return String(repeating: pad, count: max(0, width - digits.count)) + digits
+        }
+        return "From \(envelopeFrom) \(days[Int(parts.tm_wday)]) \(months[Int(parts.tm_mon)])"
+            + "\(padded(parts.tm_mday, 3, " ")) \(padded(parts.tm_hour, 2, "0")):\(padded(parts.tm_min, 2, "0"))"
+            + ":\(padded(parts.tm_sec, 2, "0")) \(parts.tm_year + 1900)"
+    }
+}

@@ -1,0 +1,39 @@
+/// One list of a UIDLs file: the UIDs stored for a server host and user.
+///
+/// UIDs are kept as the raw bytes of their lines, so a list read from a
+/// file written by another program is written back byte for byte even when
+/// it is not valid UTF-8.
+public struct UIDList: Equatable, Sendable {
+    public var host: String
+    public var user: String
+    /// The UIDs, each without its line end.
+    public var uids: [[UInt8]]
+
+    public init(host: String, user: String, uids: [[UInt8]]) {
+        self.host = host
+        self.user = user
+        self.uids = uids
+    }
+
+    public init(host: String, user: String, uids: [String]) {
+        self.init(host: host, user: user, uids: uids.map { Array($0.utf8) })
+    }
+
+    /// The UIDs as strings (invalid UTF-8 decoded with replacement characters).
+    public var uidStrings: [String] {
+        uids.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The UIDs in `strcmp` order (byte order), without duplicates, as
+    /// mpop writes them.
+    public var sortedUniqueUIDs: [[UInt8]] {
+        var sorted = uids.sorted { $0.lexicographicallyPrecedes($1) }
+        var write = 0
+        for read in sorted.indices where write == 0 || sorted[read] != sorted[write - 1] {
+            sorted[write] = sorted[read]
+            write += 1
+        }
+        sorted.removeSubrange(write...)
+        return sorted
+    }
+}

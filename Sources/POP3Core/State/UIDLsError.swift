@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What can go wrong with a UIDLs file, with mpop 1.4.18's messages
+/// (`uidls.c`): format problems exit 65, everything else 74.
+public enum UIDLsError: ReportableError, Equatable {
+    /// What is wrong with a line of the file.
+    public enum FormatProblem: Equatable, Sendable {
+        case uidWithoutList
+        case invalidNumberOfUIDs
+        case invalidHostName
+        case invalidUserName
+        case tooFewUIDs(user: String, host: String)
+        case lineTooLong
+        /// A 1.4.23-style UID line without its ` <timestamp>` (our wording;
+        /// 1.4.18 cannot read that format at all).
+        case invalidTimestamp
+    }
+
+    /// `FILE, line N: <problem>`. Exit 65.
+    case format(file: String, line: Int, FormatProblem)
+    /// `FILE: <strerror>`: opening, creating, reading, syncing. Exit 74.
+    case system(path: String, errno: Int32)
+    /// `FILE: input error`. Exit 74.
+    case inputError(file: String)
+    /// `TEMPFILE: output error`. Exit 74.
+    case outputError(file: String)
+    /// `cannot lock FILE (tried for N seconds): <strerror>`. Exit 74.
+    case lockTimeout(file: String, seconds: Int, errno: Int32)
+    /// `cannot lock FILE: <strerror>`. Exit 74.
+    case lockFailed(file: String, errno: Int32)
+    /// `cannot rename A to B: <strerror>`. Exit 74.
+    case cannotRename(from: String, to: String, errno: Int32)
+
+    public var explanation: String {
+        switch self {
+        case .format(let file, let line, let problem):
+            return "\(file), line \(line): \(Self.describe(problem))"
+        case .system(let path, let code):
+            return "\(path): \(Self.strerror(code))"
+        case .inputError(let file):
+            return "\(file): input error"
+        case .outputError(let file):
+            return "\(file): output error"
+        case .lockTimeout(let file, let seconds, let code):
+            return "cannot lock \(file) (tried for \(seconds) seconds): \(Self.strerror(code))"
+        case .lockFailed(let file, let code):
+            return "cannot lock \(file): \(Self.strerror(code))"
+        case .cannotRename(let from, let to, let code):
+            return "cannot rename \(from) to \(to): \(Self.strerror(code))"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        if case .format = self { return .dataError }
+        return .ioError
+    }
+
+    private static func describe(_ problem: FormatProblem) -> String {
+        switch problem {
+        case .uidWithoutList: return "UID without a list"
+        case .invalidNumberOfUIDs: return "invalid number of UIDs"
+        case .invalidHostName: return "invalid or missing host name"
+        case .invalidUserName: return "invalid or missing user name"
+        case .tooFewUIDs(let user, let host): return "too few UIDs for user \(user), host \(host)"
+        case .lineTooLong: return "line longer than \(UIDLsParser.maximumLineLength) characters"
+        case .invalidTimestamp: return "invalid or missing timestamp"
+        }
+    }
+
+    static func strerror(_ code: Int32) -> String {
+        guard let text = Glibc.strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}

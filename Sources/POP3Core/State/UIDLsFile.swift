@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// mpop's UIDLs file (§2 of the reference): the UIDs already retrieved,
+/// one list per server host and user, locked for the whole session, with
+/// a journal (``UIDLsJournal``) that makes each delivery durable at once.
+///
+/// Lifecycle: ``open(path:)`` locks and reads the file (a file that does
+/// not exist counts as empty and is created) and folds in a journal left
+/// by an earlier run; ``recordDelivered(_:host:user:)`` appends to the
+/// journal; ``replace(host:user:with:)`` changes the lists in memory;
+/// ``save()`` writes the file atomically in 1.4.18's format, removes the
+/// journal and releases the lock; ``close()`` releases it without writing.
+/// Using the store after ``save()`` or ``close()`` is a programming error.
+public final class UIDLsFile: SeenMessageStore {
+    /// mpop's lock timeout (`UIDLS_LOCK_TIMEOUT`).
+    public static let defaultLockTimeout = 10
+
+    public let path: String
+    /// The lists in file order; a list for a host and user not seen before
+    /// goes to the front, as mpop inserts it.
+    public private(set) var lists: [UIDList]
+    private var fd: Int32
+    private let journal: UIDLsJournal
+    private var isOpen = true
+
+    private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal) {
+        self.path = path
+        self.fd = fd
+        self.lists = lists
+        self.journal = journal
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Opens, locks and reads the UIDLs file at `path`, trying for the lock
+    /// for mpop's 10 seconds.
+    /// - Throws: ``UIDLsError``: `.format` (65) for a file mpop would not
+    ///   read; `.lockTimeout`, `.lockFailed`, `.system`, `.inputError` (74).
+    public static func open(path: String) throws -> UIDLsFile {
+        try open(path: path, lockTimeout: defaultLockTimeout)
+    }
+
+    /// ``open(path:)`` with another lock timeout, in whole seconds.
+    public static func open(path: String, lockTimeout: Int) throws(UIDLsError) -> UIDLsFile {
+        let fd = try openLocked(path: path, lockTimeout: lockTimeout)
+        let bytes: [UInt8]
+        switch FileSystem.readAll(fd) {
+        case .success(let read): bytes = read
+        case .failure:
+            Glibc.close(fd)
+            throw .inputError(file: path)
+        }
+        let lists: [UIDList]
+        do {
+            lists = try UIDLsParser.parse(bytes, fileName: path)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        let journal = UIDLsJournal(uidlsPath: path)
+        let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
+        // A journal left by a run that never saved: its UIDs were delivered.
+        for record in try journal.readRecords() {
+            store.add([record.uid], host: record.host, user: record.user)
+        }
+        return store
+    }
+
+    /// Opens `path` read-write (creating it when missing) and locks it.
+    /// When another process renamed a new file over the one we waited on,
+    /// the lock we got guards nothing; then we start again with the new file.
+    private static func openLocked(path: String, lockTimeout: Int) throws(UIDLsError) -> Int32 {
+        while true {
+            var fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+            if fd < 0 && errno == ENOENT {
+                fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+                if fd < 0 && errno == EEXIST { continue }
+            }
+            guard fd >= 0 else { throw .system(path: path, errno: errno) }
+            do {
+                try FileLock.lockForWriting(fd, seconds: lockTimeout)
+            } catch {
+                Glibc.close(fd)
+                switch error {
+                case .timedOut(let code): throw .lockTimeout(file: path, seconds: lockTimeout, errno: code)
+                case .failed(let code): throw .lockFailed(file: path, errno: code)
+                }
+            }
+            if FileSystem.isSameFile(fd, path) { return fd }
+            Glibc.close(fd)
+        }
+    }
+
+    public func uids(host: String, user: String) -> Set<String> {
+        guard let index = index(host: host, user: user) else { return [] }
+        return Set(lists[index].uidStrings)
+    }
+
+    /// Appends the UIDs to the journal and syncs it, then adds them to the
+    /// list in memory.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func recordDelivered(_ uids: [String], host: String, user: String) throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
+        try journal.append(records)
+        add(uids.map { Array($0.utf8) }, host: host, user: user)
+    }
+
+    public func replace(host: String, user: String, with uids: [String]) {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        let bytes = uids.map { Array($0.utf8) }
+        if let index = index(host: host, user: user) {
+            if bytes.isEmpty {
+                lists.remove(at: index)
+            } else {
+                lists[index].uids = bytes
+            }
+        } else if !bytes.isEmpty {
+            lists.insert(UIDList(host: host, user: user, uids: bytes), at: 0)
+        }
+    }
+
+    /// Writes `FILE.XXXXXX` (mkstemp, so mode 0600), syncs it, renames it
+    /// over the file and syncs the directory; then removes the journal and
+    /// releases the lock. On failure the old file, the journal and the lock
+    /// stay as they were, and the temporary file is removed.
+    /// - Throws: ``UIDLsError`` (74) with mpop's messages.
+    public func save() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        let bytes = UIDLsSerializer.serialize(lists)
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard temporaryFD >= 0 else { throw UIDLsError.system(path: temporary, errno: errno) }
+        var failure: UIDLsError?
+        if case .failure = FileSystem.writeAll(temporaryFD, bytes) {
+            failure = .outputError(file: temporary)
+        } else if fsync(temporaryFD) != 0 {
+            failure = .system(path: temporary, errno: errno)
+        }
+        if Glibc.close(temporaryFD) != 0 && failure == nil {
+            failure = .system(path: temporary, errno: errno)
+        }
+        if failure == nil && rename(temporary, path) != 0 {
+            failure = .cannotRename(from: temporary, to: path, errno: errno)
+        }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        let directory = FileSystem.directory(of: path)
+        if case .failure(let error) = FileSystem.syncDirectory(directory) {
+            throw UIDLsError.system(path: directory, errno: error.code)
+        }
+        try journal.remove()
+        _ = FileSystem.syncDirectory(directory)
+        close()
+    }
+
+    /// Releases the lock without writing; the journal stays for the next run.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        journal.closeFile()
+        Glibc.close(fd)
+        fd = -1
+    }
+
+    private func index(host: String, user: String) -> Int? {
+        lists.firstIndex { $0.host == host && $0.user == user }
+    }
+
+    private func add(_ uids: [[UInt8]], host: String, user: String) {
+        let index: Int
+        if let found = self.index(host: host, user: user) {
+            index = found
+        } else {
+            lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
+            index = 0
+        }
+        for uid in uids where !lists[index].uids.contains(uid) {
+            lists[index].uids.append(uid)
+        }
+    }
+}

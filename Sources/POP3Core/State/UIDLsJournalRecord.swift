@@ -1,0 +1,131 @@
+/// One line of the UIDLs journal: a UID delivered for a host and user.
+///
+/// ```
+/// pop.example.org alice uid%20with%20spaces 1c291ca3
+/// ```
+///
+/// The three fields are percent-encoded (`%`, space, control bytes, DEL and
+/// every byte from 0x80 up become `%XX`), so any UID survives; the last
+/// field is the CRC-32 of the text before it, in eight lowercase hex
+/// digits. A line that does not end in a line feed, or whose checksum does
+/// not match, was torn by a crash or damaged and is ignored.
+public struct UIDLsJournalRecord: Equatable, Sendable {
+    public var host: String
+    public var user: String
+    public var uid: [UInt8]
+
+    public init(host: String, user: String, uid: [UInt8]) {
+        self.host = host
+        self.user = user
+        self.uid = uid
+    }
+
+    /// The comment the journal starts with, for a person who finds it.
+    public static let header = Array(
+        "# mpop UIDLs journal: HOST USER UID CRC-32, percent-encoded; folded into the UIDLs file on its next save\n".utf8)
+
+    /// The record as one line, with its line feed.
+    public var encoded: [UInt8] {
+        var text = Self.percentEncode(Array(host.utf8))
+        text.append(UInt8(ascii: " "))
+        text += Self.percentEncode(Array(user.utf8))
+        text.append(UInt8(ascii: " "))
+        text += Self.percentEncode(uid)
+        let checksum = Self.crc32(text)
+        text.append(UInt8(ascii: " "))
+        text += Array(Self.hex8(checksum).utf8)
+        text.append(UInt8(ascii: "\n"))
+        return text
+    }
+
+    /// The intact records of a journal's text, in order. Comment lines,
+    /// damaged lines and a last line without its line feed are skipped.
+    public static func decodeAll(_ bytes: [UInt8]) -> [UIDLsJournalRecord] {
+        var records: [UIDLsJournalRecord] = []
+        var start = 0
+        while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let record = decode(bytes[start..<end]) {
+                records.append(record)
+            }
+            start = end + 1
+        }
+        return records
+    }
+
+    /// One line without its line feed, or `nil` when it is not an intact record.
+    static func decode(_ line: ArraySlice<UInt8>) -> UIDLsJournalRecord? {
+        guard line.first != UInt8(ascii: "#") else { return nil }
+        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[3].count == 8, fields[3].allSatisfy({ hexValue($0) != nil }),
+              let checksum = UInt32(String(decoding: fields[3], as: UTF8.self), radix: 16),
+              crc32(Array(line[line.startIndex..<fields[3].startIndex - 1])) == checksum,
+              let host = percentDecode(fields[0]), let user = percentDecode(fields[1]),
+              let uid = percentDecode(fields[2]) else {
+            return nil
+        }
+        return UIDLsJournalRecord(host: String(decoding: host, as: UTF8.self),
+                                  user: String(decoding: user, as: UTF8.self), uid: uid)
+    }
+
+    static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte <= 0x20 || byte >= 0x7f || byte == UInt8(ascii: "%") {
+                output.append(UInt8(ascii: "%"))
+                output += Array(hex2(byte).utf8)
+            } else {
+                output.append(byte)
+            }
+        }
+        return output
+    }
+
+    static func percentDecode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        var output: [UInt8] = []
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.endIndex,
+                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { return nil }
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// CRC-32 as in zlib and PNG (reflected polynomial 0xEDB88320).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
+            }
+        }
+        return ~crc
+    }
+
+    private static func hex2(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+    }
+
+    private static func hex8(_ value: UInt32) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - text.count) + text
+    }
+}

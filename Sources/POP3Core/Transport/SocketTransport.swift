@@ -1,0 +1,42 @@
+import Glibc
+
+/// A connected TCP or unix domain socket with mpop's I/O timeout on every
+/// read and write. It owns the descriptor and closes it in ``close()`` or
+/// when it goes away.
+public final class SocketTransport: SocketBackedTransport {
+    private var io: SocketIO
+    private var isClosed = false
+
+    /// Takes ownership of `descriptor`, a connected stream socket in blocking
+    /// mode.
+    public init(descriptor: Int32, timeoutSeconds: Int?) {
+        io = SocketIO(descriptor: descriptor, timeoutSeconds: timeoutSeconds)
+    }
+
+    public var socketDescriptor: Int32 { io.descriptor }
+    public var timeoutSeconds: Int? { io.timeoutSeconds }
+
+    /// - Throws: ``NetworkError``: `network read error: ...` (74), a timeout
+    ///   (74) or `operation aborted` (74).
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !isClosed else { throw NetworkError.readFailed(reason: systemErrorDescription(EBADF)) }
+        return try io.receive(into: buffer)
+    }
+
+    /// - Throws: ``NetworkError``: `network write error: ...` (74), a timeout
+    ///   (74) or `operation aborted` (74).
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !isClosed else { throw NetworkError.writeFailed(reason: systemErrorDescription(EBADF)) }
+        try io.sendAll(bytes)
+    }
+
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        _ = Glibc.close(io.descriptor)
+    }
+
+    deinit {
+        close()
+    }
+}

@@ -1,0 +1,63 @@
+import POP3Core
+
+/// Everything the command line asks for, parsed but not yet applied.
+struct Invocation: Sendable {
+    /// The mode of operation.
+    enum Mode: Sendable, Equatable {
+        /// Retrieve mail (the default).
+        case retrieval
+        /// `-S`, `--serverinfo`.
+        case serverInfo
+        /// `--configure=ADDRESS`.
+        case configure(address: String)
+    }
+
+    /// `--version`
+    var printVersion = false
+    /// `--help`
+    var printHelp = false
+    /// mpop's three mode flags, kept as mpop keeps them because their
+    /// interplay decides the mode: `--version` and `--help` clear all three,
+    /// `-S` clears retrieval, `--configure` clears the other two.
+    var retrievalFlag = true
+    var serverInfoFlag = false
+    var configureAddress: String?
+
+    /// `-P`: print the configuration and exit.
+    var pretend = false
+    /// `-d`: print the configuration, then the protocol dialogue.
+    var debug = false
+    /// Status lines (off with `-q`).
+    var printStatus = true
+    /// Progress output (off with `-q`, `-Q` and `-d`).
+    var printProgress = true
+    /// `-a`
+    var allAccounts = false
+    /// `-A`
+    var authOnly = false
+    /// `-s`
+    var statusOnly = false
+    /// `-C FILE`, as given (no tilde expansion).
+    var configurationFile: String?
+    /// The account names after the options, in order; may repeat.
+    var accountNames: [String] = []
+    /// The settings given as options, applied to every selected account; in
+    /// `--host` mode, the one account itself.
+    var overrides = AccountSettings()
+
+    /// `--host` was given (even empty): no configuration file is read.
+    var hostMode: Bool { overrides.host != nil }
+
+    /// `-P` or `-d`: the configuration is printed before anything else.
+    var printsConfiguration: Bool { pretend || debug }
+
+    /// The mode mpop runs in after `--version`/`--help` output, or `nil`
+    /// when there is nothing left to do.
+    var mode: Mode? {
+        if let configureAddress { return .configure(address: configureAddress) }
+        if printVersion || printHelp { return nil }
+        if serverInfoFlag { return .serverInfo }
+        if retrievalFlag { return .retrieval }
+        return nil
+    }
+}
