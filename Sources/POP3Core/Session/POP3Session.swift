@@ -54,6 +54,8 @@ public final class POP3Session {
     ///     `account.password` is unset.
     ///   - dialogue: the `--debug` printer, or `nil`.
     ///   - abortSignal: returns the number of a pending SIGINT/SIGTERM/SIGHUP, or 0.
+    ///   - serverIdentity: the peer's names when known (from ``Connection``);
+    ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
                 saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
@@ -81,6 +83,17 @@ public final class POP3Session {
         let host = account.host ?? account.socket ?? ""
         guard let peerDescriptor else { return ServerIdentity(host: host) }
         return ServerIdentity.lookUp(host: host, socketDescriptor: peerDescriptor)
+    }
+
+    /// A session over a fresh ``Connection``, with the peer names it found.
+    public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
+                            saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                            dialogue: (any DialogueObserver)? = nil) {
+        self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
+                  saslProvider: saslProvider, password: password, dialogue: dialogue,
+                  serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
+                                                 canonicalName: connection.canonicalName,
+                                                 address: connection.address))
     }
 
     // MARK: Opening
@@ -149,12 +162,7 @@ public final class POP3Session {
         guard let socket = transport as? any SocketBackedTransport else {
             throw MessageError("cannot start TLS on this connection", exitStatus: .software)
         }
-        let settings = TLSSettings(
-            serverName: account.tlsServerName ?? "", trustFile: account.tlsTrustFile,
-            crlFile: account.tlsCRLFile, fingerprint: account.tlsFingerprint, keyFile: account.tlsKeyFile,
-            certFile: account.tlsCertFile, certCheck: account.tlsCertCheck,
-            minDHPrimeBits: account.tlsMinDHPrimeBits, priorities: account.tlsPriorities,
-            pin: account.password)
+        let settings = TLSSettings(account: account)
         let tls = try tlsStarter.startTLS(over: socket, settings: settings)
         tlsTransport = tls
         transport = tls
