@@ -180,6 +180,7 @@ public final class POP3Session {
     func requestCapabilities() throws {
         let reply = try execute(.capa)
         if reply.isPositive {
+            capabilities.capa = true
             try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
                 capabilities.absorb(line: line)
             }
