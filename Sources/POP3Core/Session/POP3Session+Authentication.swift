@@ -106,7 +106,10 @@ extension POP3Session {
         if pending == "" { pending = nil }
         var reply = try execute(.auth(mechanism: method, initialResponse: nil), allowSASL: true)
         guard reply.isPositive else {
-            throw POP3Error.authenticationFailed(method: method, reply: nil)
+            // mpop shows no server message here; we keep one only when it
+            // carries a temporary response code, which changes the exit status.
+            throw POP3Error.authenticationFailed(method: method,
+                                                 reply: reply.responseCode?.isTemporary == true ? reply : nil)
         }
         while reply.isContinuation {
             try checkAbort(betweenPhases: false)
