@@ -9,7 +9,6 @@ extension Retrieval {
         let caps = session.capabilities
         if caps.capa && !caps.top {
             try? session.quit()
-            quitSent = true
             throw POP3Error.topNotOffered
         }
         let targets = records.indices.filter { records[$0].action == .normal }
@@ -142,7 +141,6 @@ extension Retrieval {
             store.close()
             self.store = nil
             try session.quit()
-            quitSent = true
             session.close()
             return
         }
@@ -156,7 +154,6 @@ extension Retrieval {
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
         })
         try session.quit()
-        quitSent = true
         for index in doomed { records[index].isOld = false }
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()

@@ -40,7 +40,6 @@ public final class Retrieval {
     var sink: (any MessageSink)?
     var pendingCommitted: [Int] = []
     var newlineCountsTwo = false
-    var quitSent = false
 
     var account: Account { session.account }
     var storeHost: String { account.host ?? account.socket ?? "" }
@@ -90,7 +89,6 @@ public final class Retrieval {
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
             if statusOnly {
                 try session.quit()
-                quitSent = true
                 store.close()
                 self.store = nil
                 session.close()
