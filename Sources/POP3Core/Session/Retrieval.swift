@@ -52,7 +52,8 @@ public final class Retrieval {
     ///   - makeSink: opens the delivery; called when the first RETR is due.
     ///   - filter: the header filter, when `filter` is set.
     ///   - observer: receives the status, size/filter lines and progress.
-    ///   - receivedHeader: `nil` with `received_header off`.
+    ///   - receivedHeader: what the Received header needs; it is only used
+    ///     with `received_header on`.
     public init(session: POP3Session, openStore: @escaping () throws -> any SeenMessageStore,
                 makeSink: @escaping () throws -> any MessageSink, filter: (any HeaderFilterRunner)?,
                 observer: (any RetrievalObserver)?, receivedHeader: ReceivedHeaderContext?) {
@@ -61,7 +62,7 @@ public final class Retrieval {
         self.makeSink = makeSink
         self.filter = filter
         self.observer = observer
-        receivedHeaderContext = receivedHeader
+        receivedHeaderContext = session.account.receivedHeader ? receivedHeader : nil
     }
 
     /// Runs the whole account. With `statusOnly` (`-s`) it stops after the
