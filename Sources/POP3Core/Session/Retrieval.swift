@@ -1,17 +1,3 @@
-/// What the Received header needs to know about this side.
-public struct ReceivedHeaderContext {
-    public var localCanonicalName: String
-    public var localUser: String
-    /// Seconds since the epoch, asked once per message.
-    public var now: () -> Int
-
-    public init(localCanonicalName: String, localUser: String, now: @escaping () -> Int) {
-        self.localCanonicalName = localCanonicalName
-        self.localUser = localUser
-        self.now = now
-    }
-}
-
 /// Retrieval mode for one account (mpop 1.4.18 `mpop_retrmail`, §3.1):
 /// open and authenticate, STAT, LIST, the UIDLs file, UIDL, status, size
 /// rules, header filter, RETR into the sink, DELE, QUIT, save.
