@@ -37,8 +37,10 @@ public enum ShellCommand {
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(command), nil]
         defer { argv.forEach { free($0) } }
+        var attributes = SpawnedProgram.defaultSignalAttributes()
+        defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, csupport_environ())
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, csupport_environ())
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)

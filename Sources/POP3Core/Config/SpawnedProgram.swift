@@ -11,6 +11,21 @@ enum SpawnedProgram {
         var output: [UInt8]
     }
 
+    /// Spawn attributes that give the child the default action for SIGPIPE
+    /// (which mpop in Swift ignores for itself), so a helper writing to a
+    /// closed pipe ends quietly as it would when started from a shell.
+    /// The caller destroys them.
+    static func defaultSignalAttributes() -> posix_spawnattr_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        return attributes
+    }
+
     /// Runs `executable` with `arguments`; `nil` if it cannot be started or
     /// had to be killed.
     static func run(_ executable: String, _ arguments: [String], timeoutSeconds: Int) -> Result? {
@@ -26,8 +41,18 @@ enum SpawnedProgram {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var attributes = SpawnedProgram.defaultSignalAttributes()
+        defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, csupport_environ())
+        var spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, csupport_environ())
+        // A program file that was just written may still be open for writing
+        // in another thread's freshly forked child; that passes at once.
+        var retries = 0
+        while spawned == ETXTBSY && retries < 20 {
+            usleep(10_000)
+            retries += 1
+            spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, csupport_environ())
+        }
         close(fds[1])
         guard spawned == 0 else {
             close(fds[0])

@@ -64,8 +64,16 @@ public final class UIDLsFile: SeenMessageStore {
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
         // A journal left by a run that never saved: its UIDs were delivered.
+        var groups: [(host: String, user: String, uids: [[UInt8]])] = []
         for record in try journal.readRecords() {
-            store.add([record.uid], host: record.host, user: record.user)
+            if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
+                groups[index].uids.append(record.uid)
+            } else {
+                groups.append((record.host, record.user, [record.uid]))
+            }
+        }
+        for group in groups {
+            store.add(group.uids, host: group.host, user: group.user)
         }
         return store
     }
@@ -182,7 +190,8 @@ public final class UIDLsFile: SeenMessageStore {
             lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
         }
-        for uid in uids where !lists[index].uids.contains(uid) {
+        var known = Set(lists[index].uids)
+        for uid in uids where known.insert(uid).inserted {
             lists[index].uids.append(uid)
         }
     }

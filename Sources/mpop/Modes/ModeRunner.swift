@@ -1,10 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
 import POP3Core
 
-/// Runs the chosen mode on the checked accounts. A placeholder until the
-/// retrieval and server-information modes land.
+/// Runs the chosen mode on the checked accounts, in the order given, and
+/// combines their outcomes as mpop does: the first failure's exit status,
+/// or `EX_TEMPFAIL` when two or more accounts failed.
 enum ModeRunner {
     static func run(mode: Invocation.Mode, accounts: [Account], invocation: Invocation) -> ExitStatus {
-        Console.diagnostic("this mode is not available yet")
-        return .software
+        switch mode {
+        case .retrieval:
+            return RetrievalMode(invocation: invocation).run(accounts)
+        case .serverInfo:
+            return ServerInfoMode(invocation: invocation).run(accounts)
+        case .configure:
+            // MpopCommand handles --configure before accounts are read.
+            preconditionFailure("--configure reached the account modes")
+        }
+    }
+
+    /// mpop's rule for several accounts: the first failure's status, or 75
+    /// when more than one account failed.
+    static func combined(_ failures: [ExitStatus]) -> ExitStatus {
+        switch failures.count {
+        case 0: return .ok
+        case 1: return failures[0]
+        default: return .tempFail
+        }
     }
 }

@@ -185,3 +185,23 @@ import TestSupport
         store.close()
     }
 }
+
+/// Big mailboxes: reading, folding and writing stay linear.
+@Suite struct UIDLsFileSizeTests {
+    @Test func twoHundredThousandUIDsRoundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.url("uidls")
+        let uids = (0..<200_000).map { "uid-\($0)-\(String(repeating: "x", count: 20))" }
+        let store = try UIDLsFile.open(path: path)
+        store.replace(host: "h", user: "u", with: uids)
+        try store.recordDelivered(Array(uids[..<1000]) + ["extra"], host: "h", user: "u")
+        try store.save()
+        let again = try UIDLsFile.open(path: path)
+        #expect(again.uids(host: "h", user: "u").count == 200_001)
+        try again.recordDelivered(Array(uids[..<5000]), host: "h", user: "u")
+        again.close()
+        let third = try UIDLsFile.open(path: path)
+        #expect(third.lists[0].uids.count == 200_001)
+        third.close()
+    }
+}

@@ -84,7 +84,7 @@ import TestSupport
         #expect(result.stdout.contains("user = jdoe-lists"))
     }
 
-    @Test(.disabled("until the config parser lands on main"))
+    @Test
     func ourMpopAcceptsTheExampleConfigurationAsTheReferenceDoes() throws {
         let ours = try Self.pretendWithExample(.ours)
         let theirs = try Self.pretendWithExample(.reference)

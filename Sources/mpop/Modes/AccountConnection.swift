@@ -1,0 +1,22 @@
+import Auth
+import POP3Core
+import TLSGnu
+
+/// Opens the connection for one account and puts a POP3 session on it,
+/// with GnuTLS for TLS, GNU SASL for SASL, mpop's password sources, and the
+/// `--debug` printer when asked for.
+enum AccountConnection {
+    static func session(for account: Account, debug: Bool) throws -> POP3Session {
+        let connection = try Connector().connect(account)
+        let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
+                                      canonicalName: connection.canonicalName,
+                                      address: connection.address)
+        let passwords = PasswordSource()
+        return POP3Session(account: account, transport: connection.transport,
+                           tlsStarter: account.tls ? GnuTLSStarter() : nil,
+                           saslProvider: GSASLProvider(),
+                           password: { _ in try passwords.obtain(for: account) },
+                           dialogue: debug ? DebugPrinter() : nil,
+                           serverIdentity: identity)
+    }
+}

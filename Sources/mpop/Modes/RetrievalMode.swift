@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
+import POP3Core
+
+/// Retrieval mode, with `-A` (authenticate only) and `-s` (status only):
+/// each account in turn, its errors followed by `error during mail
+/// retrieval`; after an abort by a signal the remaining accounts are skipped.
+struct RetrievalMode {
+    let invocation: Invocation
+
+    func run(_ accounts: [Account]) -> ExitStatus {
+        let printer = RetrievalPrinter(verbosity: verbosity)
+        let receivedHeader = ReceivedHeaderContext(localCanonicalName: LocalIdentity.canonicalHostName(),
+                                                   localUser: LocalIdentity.userName(),
+                                                   now: { time(nil) })
+        var failures: [ExitStatus] = []
+        for account in accounts {
+            csupport_clear_abort()
+            csupport_install_abort_handlers()
+            defer { csupport_restore_default_handlers() }
+            do {
+                try retrieve(account, printer: printer, receivedHeader: receivedHeader)
+            } catch {
+                Console.report(error)
+                if let name = account.name, let file = account.configurationFile {
+                    Console.diagnostic("error during mail retrieval (account \(name) from \(file))")
+                } else {
+                    Console.diagnostic("error during mail retrieval")
+                }
+                failures.append(exitStatus(for: error))
+                if csupport_abort_signal() != 0 {
+                    break
+                }
+            }
+        }
+        return ModeRunner.combined(failures)
+    }
+
+    private var verbosity: RetrievalPrinter.Verbosity {
+        if !invocation.printStatus { return .quiet }
+        return invocation.printProgress ? .full : .statusOnly
+    }
+
+    private func retrieve(_ account: Account, printer: RetrievalPrinter,
+                          receivedHeader: ReceivedHeaderContext) throws {
+        let session = try AccountConnection.session(for: account, debug: invocation.debug)
+        if invocation.authOnly {
+            try session.runAuthOnly()
+            return
+        }
+        guard let delivery = account.delivery else {
+            // AccountCheck refuses a retrieval account without delivery.
+            preconditionFailure("account without delivery reached retrieval")
+        }
+        let retrieval = Retrieval(
+            session: session,
+            openStore: { try UIDLsFile.open(path: account.uidlsFile) },
+            makeSink: { try makeSink(for: delivery) },
+            filter: account.filter.map { HeaderFilter(command: $0) },
+            observer: printer,
+            receivedHeader: account.receivedHeader ? receivedHeader : nil)
+        try retrieval.run(statusOnly: invocation.statusOnly)
+    }
+}

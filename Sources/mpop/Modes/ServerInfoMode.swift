@@ -1,0 +1,24 @@
+import POP3Core
+
+/// `--serverinfo`: for each account, connect, try to log in, and print what
+/// the server offers (mpop 1.4.18 `mpop_serverinfo`). Errors print their
+/// lines only; a refused login is no error here.
+struct ServerInfoMode {
+    let invocation: Invocation
+
+    func run(_ accounts: [Account]) -> ExitStatus {
+        var failures: [ExitStatus] = []
+        for account in accounts {
+            do {
+                let session = try AccountConnection.session(for: account, debug: invocation.debug)
+                try session.runServerInfo { info in
+                    Console.out(ServerInfoText.text(info))
+                }
+            } catch {
+                Console.report(error)
+                failures.append(exitStatus(for: error))
+            }
+        }
+        return ModeRunner.combined(failures)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--serverinfo` against the harness's dovecot, ours beside the reference.
+@Suite struct ServerInfoEndToEndTests {
+    @Test(arguments: [false, true])
+    func matchesTheReferenceOverTLS(implicitTLS: Bool) throws {
+        let pair = try SideBySide(messages: [])
+        defer { pair.stop() }
+        try pair.configureBoth(implicitTLS: implicitTLS)
+        let ours = try pair.ours.run(["--serverinfo", "test"])
+        let theirs = try pair.theirs.run(["--serverinfo", "test"])
+        #expect(ours.status == 0, "\(ours)")
+        #expect(ours.stderr == "")
+        #expect(ours.stdout.contains("Issuer:\n        CN=mpop throwaway test CA"))
+        #expect(SideBySide.normalized(ours.stdout) == SideBySide.normalized(theirs.stdout))
+    }
+
+    @Test func refusesAnUntrustedServerAsTheReferenceDoes() throws {
+        let pair = try SideBySide(messages: [])
+        defer { pair.stop() }
+        let strangerCA = try ThrowawayCA()
+        for side in [pair.ours, pair.theirs] {
+            try side.configure(port: pair.dovecot.port, ca: strangerCA.certificateFile)
+        }
+        let ours = try pair.ours.run(["--serverinfo", "test"])
+        let theirs = try pair.theirs.run(["--serverinfo", "test"])
+        #expect(ours.status == 69)
+        #expect(ours.status == theirs.status)
+        #expect(ours.stderr == theirs.stderr)
+        #expect(ours.stdout == theirs.stdout)
+    }
+
+    @Test func mpopdWithoutTLS() throws {
+        let mpopd = try MpopdServer()
+        defer { mpopd.stop() }
+        let home = try TemporaryDirectory()
+        let arguments = ["--serverinfo", "--host=127.0.0.1", "--port=\(mpopd.port)", "--user=joe",
+                         "--passwordeval=echo secret", "--auth=user"]
+        let ours = try MpopBinary.ours.run(arguments, home: home.path)
+        let theirs = try MpopBinary.reference.run(arguments, home: home.path)
+        #expect(ours.status == 0, "\(ours)")
+        #expect(ours.stdout == theirs.stdout)
+        #expect(ours.stderr == theirs.stderr)
+    }
+}
