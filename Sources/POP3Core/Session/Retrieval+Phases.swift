@@ -9,7 +9,6 @@ extension Retrieval {
         let caps = session.capabilities
         if caps.capa && !caps.top {
             try? session.quit()
-            quitSent = true
             throw POP3Error.topNotOffered
         }
         let targets = records.indices.filter { records[$0].action == .normal }
@@ -94,6 +93,8 @@ extension Retrieval {
                 writer = started
                 return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
             }, observe: { piece in
+                // mpop checks for a signal on every line of a message.
+                if piece.endsLine { try session.checkAbort(betweenPhases: false) }
                 if let percent = progress.add(count: piece.bytes.count, wasStuffed: piece.wasStuffed,
                                               endsLine: piece.endsLine) {
                     observer?.retrievalProgress(percent: percent)
@@ -144,7 +145,6 @@ extension Retrieval {
             store.close()
             self.store = nil
             try session.quit()
-            quitSent = true
             session.close()
             return
         }
@@ -158,7 +158,6 @@ extension Retrieval {
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
         })
         try session.quit()
-        quitSent = true
         for index in doomed { records[index].isOld = false }
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()
