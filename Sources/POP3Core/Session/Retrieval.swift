@@ -2,10 +2,12 @@
 /// open and authenticate, STAT, LIST, the UIDLs file, UIDL, status, size
 /// rules, header filter, RETR into the sink, DELE, QUIT, save.
 ///
-/// Durability (better than mpop): committed messages are made durable with
-/// ``MessageSink/syncCommitted()`` and their UIDs recorded with
-/// ``SeenMessageStore/recordDelivered(_:host:user:)`` in batches, and always
-/// before any DELE; only then are they counted as delivered.
+/// Durability (better than mpop): each message's UID is recorded with
+/// ``SeenMessageStore/recordDelivered(_:host:user:)`` right after its
+/// commit, so that a kill cannot make it look new; in batches, the messages
+/// are made durable with ``MessageSink/syncCommitted()`` and then their
+/// records with ``SeenMessageStore/makeRecordsDurable()``, always before
+/// any DELE; only then are they counted as delivered.
 ///
 /// After RETR has begun, any error (delivery, protocol, I/O, a signal)
 /// saves the UIDLs file with everything delivered so far and drops the
