@@ -103,6 +103,7 @@ extension Retrieval {
             observer?.retrievalFinished()
             transferred = true
             try writer?.commit()
+            observer?.messageDelivered(number: record.number, size: record.size)
         } catch {
             writer?.abort()
             if !transferred { observer?.retrievalAborted() }
@@ -158,6 +159,7 @@ extension Retrieval {
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
         })
         try session.quit()
+        observer?.messagesDeleted(count: doomed.count)
         for index in doomed { records[index].isOld = false }
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()
