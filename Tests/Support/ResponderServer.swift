@@ -58,10 +58,13 @@ public final class ResponderServer: @unchecked Sendable {
         return connectionCount
     }
 
-    public init(readTimeout: Double = 20, makeResponder: @escaping @Sendable () -> any LineResponder) throws {
+    /// Listens on `host` (a loopback IPv4 address) and `port`, 0 for one
+    /// the kernel chooses.
+    public init(host: String = "127.0.0.1", port: Int = 0, readTimeout: Double = 20,
+                makeResponder: @escaping @Sendable () -> any LineResponder) throws {
         self.readTimeout = readTimeout
         self.makeResponder = makeResponder
-        (listener, port) = try Self.listen()
+        (listener, self.port) = try Self.listen(host: host, port: port)
         let thread = Thread { [self] in
             serve()
             done.signal()
@@ -91,15 +94,15 @@ public final class ResponderServer: @unchecked Sendable {
         return stopping
     }
 
-    static func listen() throws -> (Int32, Int) {
+    static func listen(host: String, port: Int) throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr(host)
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
