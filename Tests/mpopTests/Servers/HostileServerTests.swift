@@ -55,7 +55,6 @@ import TestSupport
     /// protocol error (76) soon, with the peak memory small.
     @Test(arguments: [EndlessLineResponder.Place.greeting, .capaLine, .userReply])
     func endlessLineIsAProtocolErrorInBoundedMemory(place: EndlessLineResponder.Place) throws {
-        try Prerequisites.require("/usr/bin/time", package: "time")
         let server = try ResponderServer { EndlessLineResponder(place: place) }
         defer { server.stop() }
         try Prerequisites.requireReferenceMpop()

@@ -24,6 +24,7 @@ final class OldPOP3Session: LineResponder {
         let verb = words.first?.uppercased() ?? ""
         let arguments = Array(words.dropFirst())
         if verb == "QUIT" {
+            if let refusal = dialect.quitRefusal { return [.line(refusal), .close] }
             if let messages {
                 maildrop.remove(uids: Set(deleted.map { messages[$0 - 1].uid }))
             }

@@ -38,3 +38,14 @@ final class OldServer: @unchecked Sendable {
         return arguments + extra
     }
 }
+
+extension OldServer {
+    /// A server of `dialect` whose every connection ends where the
+    /// `hangUpAt`-th client line wants a reply (see ``HangUpResponder``).
+    static func hangingUp(_ dialect: OldServerDialect, messages: [Data], hangUpAt: Int) throws -> ResponderServer {
+        let maildrop = OldServerMaildrop(messages)
+        return try ResponderServer {
+            HangUpResponder(OldPOP3Session(dialect: dialect, maildrop: maildrop), hangUpAt: hangUpAt)
+        }
+    }
+}

@@ -33,6 +33,8 @@ struct OldServerDialect: Sendable {
     var statRefusal: String?
     /// When set, the reply to every DELE.
     var deleRefusal: String?
+    /// When set, the reply to QUIT, which then deletes nothing.
+    var quitRefusal: String?
     /// The server hangs up after a failed login, like popa3d.
     var dropAfterFailedLogin = false
 }
