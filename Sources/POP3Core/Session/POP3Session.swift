@@ -19,6 +19,8 @@ public final class POP3Session {
     public let account: Account
     let tlsStarter: (any TLSStarter)?
     let saslProvider: (any SASLProvider)?
+    /// For APOP; without it APOP is not available on this side.
+    let md5: (any MD5Digester)?
     let passwordProvider: PasswordProvider
     let dialogue: (any DialogueObserver)?
     let abortSignal: () -> Int32
@@ -57,7 +59,8 @@ public final class POP3Session {
     ///   - serverIdentity: the peer's names when known (from ``Connection``);
     ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
-                saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
+                password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
                 abortSignal: @escaping () -> Int32 = { csupport_abort_signal() },
                 serverIdentity: ServerIdentity? = nil) {
@@ -65,6 +68,7 @@ public final class POP3Session {
         self.transport = transport
         self.tlsStarter = tlsStarter
         self.saslProvider = saslProvider
+        self.md5 = md5
         passwordProvider = password
         self.dialogue = dialogue
         self.abortSignal = abortSignal
@@ -87,10 +91,11 @@ public final class POP3Session {
 
     /// A session over a fresh ``Connection``, with the peer names it found.
     public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
-                            saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                            saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
+                            password: @escaping PasswordProvider,
                             dialogue: (any DialogueObserver)? = nil) {
         self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
-                  saslProvider: saslProvider, password: password, dialogue: dialogue,
+                  saslProvider: saslProvider, md5: md5, password: password, dialogue: dialogue,
                   serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
                                                  canonicalName: connection.canonicalName,
                                                  address: connection.address))
