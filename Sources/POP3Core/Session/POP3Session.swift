@@ -108,6 +108,7 @@ public final class POP3Session {
     ///
     /// - Throws: ``POP3Error/noGreeting(reply:hint:)`` (76; with a hint on
     ///   port 995 when STARTTLS is configured and no greeting comes),
+    ///   ``POP3Error/emptyReply`` (76) when the connection ends first,
     ///   ``POP3Error/stlsNotOffered`` (69), `command STLS failed` (76, also
     ///   when bytes follow the STLS `+OK` unencrypted), TLS and I/O errors.
     public func open() throws {
@@ -122,7 +123,8 @@ public final class POP3Session {
             if case .lineTooLong = error { throw POP3Error.noGreeting(reply: nil, hint: nil) }
             throw error
         }
-        guard let line else { throw POP3Error.noGreeting(reply: nil, hint: nil) }
+        // A connection closed before the greeting is mpop's "empty reply".
+        guard let line else { throw POP3Error.emptyReply }
         let greeting = try Greeting(line: line)
         self.greeting = greeting
         capabilities.apop = greeting.apopTimestamp != nil
@@ -181,9 +183,16 @@ public final class POP3Session {
     /// Sends CAPA and merges the answer into ``capabilities``.
     /// A negative reply means the server has no CAPA (§3.1 step 4).
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` beyond
-    ///   mpop's 50 lines, protocol and I/O errors.
+    ///   mpop's 50 lines or when the connection ends instead of a reply,
+    ///   protocol and I/O errors.
     func requestCapabilities() throws {
-        let reply = try execute(.capa)
+        let reply: StatusLine
+        do {
+            reply = try execute(.capa)
+        } catch POP3Error.emptyReply {
+            // mpop words a connection closed instead of a CAPA reply so.
+            throw POP3Error.invalidReplyTo(command: "CAPA", serverMessage: nil)
+        }
         if reply.isPositive {
             capabilities.capa = true
             try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
@@ -305,7 +314,9 @@ public final class POP3Session {
         try open()
         try checkAbort(betweenPhases: true)
         try authenticate()
-        try quit()
+        // As in mpop, a failed QUIT does not matter here: the login, which
+        // is all --auth-only asks about, has succeeded.
+        try? quit()
     }
 
     var lineReader: LineReader { reader }
