@@ -21,12 +21,18 @@ final class MiniPOP3: @unchecked Sendable {
         var uidl: ((HostileConnection) -> Bool)?
         var retr: ((HostileConnection, Int) -> Bool)?
         var user: ((HostileConnection) -> Bool)?
+        /// Called with the session number (from 1) when UIDL arrives, before
+        /// the reply; may block to hold that client inside its UIDLs lock.
+        var beforeUIDL: ((Int) -> Void)?
+        /// Called with the session number after the LIST reply.
+        var afterLIST: ((Int) -> Void)?
         /// Gets the whole `AUTH ...` line.
         var auth: ((HostileConnection, String) -> Bool)?
     }
 
     private let lock = NSLock()
     private var messages: [Message]
+    private var sessions = 0
     var faults: Faults
 
     /// Messages whose bodies carry `X-UID: uid`, so deliveries can be told apart.
@@ -56,6 +62,8 @@ final class MiniPOP3: @unchecked Sendable {
         lock.lock()
         let snapshot = messages
         let faults = self.faults
+        sessions += 1
+        let session = sessions
         lock.unlock()
         var deleted = Set<Int>()
         guard connection.line(faults.greeting) else { return }
@@ -80,7 +88,9 @@ final class MiniPOP3: @unchecked Sendable {
                 ok = faults.list?(connection) ?? (connection.line("+OK")
                     && snapshot.enumerated().allSatisfy { connection.line("\($0.offset + 1) \($0.element.body.utf8.count)") }
                     && connection.line("."))
+                faults.afterLIST?(session)
             case "UIDL":
+                faults.beforeUIDL?(session)
                 ok = faults.uidl?(connection) ?? (connection.line("+OK")
                     && snapshot.enumerated().allSatisfy { connection.line("\($0.offset + 1) \($0.element.uid)") }
                     && connection.line("."))
