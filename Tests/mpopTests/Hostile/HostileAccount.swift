@@ -44,17 +44,24 @@ final class HostileAccount: @unchecked Sendable {
     /// Runs the binary; with `measure`, under `/usr/bin/time` (package `time`).
     func run(_ arguments: [String] = ["-q", "test"], measure: Bool = false, timeout: Double = 60) throws -> Outcome {
         guard measure else {
-            return Outcome(result: try binary.run(arguments, home: home.path, timeout: timeout), peakKiB: nil)
+            return Outcome(result: try binary.run(arguments, home: home.path, environment: Self.sanitizerOptions,
+                                                  timeout: timeout), peakKiB: nil)
         }
         try Prerequisites.require("/usr/bin/time", package: "time")
         let report = home.url("time.out")
         let environment = ["HOME": home.path, "PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C",
-                           "USER": "mpoptest", "TZ": "UTC"]
+                           "USER": "mpoptest", "TZ": "UTC"].merging(Self.sanitizerOptions) { $1 }
         let result = try ProgramRunner.run("/usr/bin/time", ["-f", "%M", "-o", report, binary.path] + arguments,
                                            environment: environment, timeout: timeout)
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         let peak = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         return Outcome(result: result, peakKiB: peak)
+    }
+
+    /// The sanitizer settings of Scripts/sanitizers, passed on to the
+    /// instrumented mpop when the suite runs under a sanitizer.
+    static var sanitizerOptions: [String: String] {
+        ProcessInfo.processInfo.environment.filter { $0.key == "ASAN_OPTIONS" || $0.key == "TSAN_OPTIONS" }
     }
 
     /// The `X-UID` of every delivered message, sorted (a UID twice means a duplicate).
