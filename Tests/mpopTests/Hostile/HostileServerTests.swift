@@ -57,6 +57,7 @@ import TestSupport
         try Self.both(faults, measure: true) { _, ours, theirs in
             #expect(Self.isOneClearError(ours), "\(ours)")
             #expect(ours.status == 76)
+            #expect(ours.status == theirs?.status)
             #expect((ours.peakKiB ?? .max) < Self.memoryBoundKiB)
         }
     }
@@ -67,6 +68,7 @@ import TestSupport
         try Self.both(faults, measure: true) { _, ours, theirs in
             #expect(Self.isOneClearError(ours), "\(ours)")
             #expect(ours.status == 76)
+            #expect(ours.status == theirs?.status)
             #expect((ours.peakKiB ?? .max) < Self.memoryBoundKiB)
         }
     }
