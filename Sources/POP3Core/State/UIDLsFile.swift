@@ -64,8 +64,16 @@ public final class UIDLsFile: SeenMessageStore {
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
         // A journal left by a run that never saved: its UIDs were delivered.
+        var groups: [(host: String, user: String, uids: [[UInt8]])] = []
         for record in try journal.readRecords() {
-            store.add([record.uid], host: record.host, user: record.user)
+            if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
+                groups[index].uids.append(record.uid)
+            } else {
+                groups.append((record.host, record.user, [record.uid]))
+            }
+        }
+        for group in groups {
+            store.add(group.uids, host: group.host, user: group.user)
         }
         return store
     }
@@ -100,7 +108,8 @@ public final class UIDLsFile: SeenMessageStore {
         return Set(lists[index].uidStrings)
     }
 
-    /// Appends the UIDs to the journal and syncs it, then adds them to the
+    /// Appends the UIDs to the journal with one write (kill-safe at once,
+    /// crash-safe after ``makeRecordsDurable()``), then adds them to the
     /// list in memory.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
@@ -108,6 +117,13 @@ public final class UIDLsFile: SeenMessageStore {
         let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
         try journal.append(records)
         add(uids.map { Array($0.utf8) }, host: host, user: user)
+    }
+
+    /// Marks the journal's records durable and syncs it.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func makeRecordsDurable() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.markDurable()
     }
 
     public func replace(host: String, user: String, with uids: [String]) {
@@ -182,7 +198,8 @@ public final class UIDLsFile: SeenMessageStore {
             lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
         }
-        for uid in uids where !lists[index].uids.contains(uid) {
+        var known = Set(lists[index].uids)
+        for uid in uids where known.insert(uid).inserted {
             lists[index].uids.append(uid)
         }
     }

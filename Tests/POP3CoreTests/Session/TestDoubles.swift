@@ -1,5 +1,6 @@
 import TestSupport
 @testable import POP3Core
+import TLSGnu
 
 /// "TLS" that keeps talking to the same scripted peer, so transcripts can
 /// continue after STLS.
@@ -65,6 +66,9 @@ final class MemoryStore: SeenMessageStore {
     func recordDelivered(_ uids: [String], host: String, user: String) throws {
         journal += uids
         events.append("record \(uids.joined(separator: ","))")
+    }
+    func makeRecordsDurable() throws {
+        events.append("durable")
     }
     func replace(host: String, user: String, with uids: [String]) {
         lists["\(host) \(user)"] = uids.isEmpty ? nil : uids.sorted()
@@ -183,6 +187,7 @@ func makeSession(_ account: Account, _ transport: ScriptedTransport, sasl: (any 
                  tls: FakeTLSStarter = FakeTLSStarter(), dialogue: (any DialogueObserver)? = nil,
                  password: @escaping PasswordProvider = { _ in nil }, abort: @escaping () -> Int32 = { 0 })
     -> POP3Session {
-    POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, password: password,
+    POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, md5: GnuTLSMD5(),
+                password: password,
                 dialogue: dialogue, abortSignal: abort, serverIdentity: ServerIdentity(host: account.host ?? ""))
 }
