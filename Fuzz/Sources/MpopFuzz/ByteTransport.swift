@@ -7,6 +7,8 @@ final class ByteTransport: Transport {
     private var offset = 0
     private var chunk: Int
     private let seed: Int
+    /// Sees every write (the client's commands), for invariants on them.
+    var onWrite: (([UInt8]) -> Void)?
 
     /// - Parameter seed: picks the chunk sizes (1 to 17 bytes, or all at once when 0).
     init(_ bytes: [UInt8], seed: UInt8) {
@@ -27,7 +29,9 @@ final class ByteTransport: Transport {
         return n
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {}
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        onWrite?(Array(bytes))
+    }
 
     func close() {}
 }
