@@ -21,9 +21,17 @@ enum StateTargets {
         _ = try? UIDLsParser.parse(input, fileName: "/fuzz/uidls")
     }
 
-    /// Oracle: every intact record decodes to itself, whatever surrounds it.
+    /// Oracles: every intact record decodes to itself, whatever surrounds
+    /// it; replay never counts a record that is not in the file, and counts
+    /// every one of them once a durability marker ends the file.
     static func journal(_ input: [UInt8]) {
-        _ = UIDLsJournalRecord.decodeAll(input)
+        let all = UIDLsJournalRecord.decodeAll(input)
+        let replayed = UIDLsJournalReplay.replay(input, currentBootID: "boot")
+        if !replayed.records.allSatisfy(all.contains) { violated("replay invented a record") }
+        let marked = input + Array("\n@durable\n".utf8)
+        if UIDLsJournalReplay.replay(marked, currentBootID: nil).records != UIDLsJournalRecord.decodeAll(marked) {
+            violated("a marker at the end did not make every record count")
+        }
         let (seed, body) = input.seedAndBody
         let record = UIDLsJournalRecord(host: "pop.example.org", user: "u\(seed)", uid: body)
         let decoded = UIDLsJournalRecord.decodeAll(UIDLsJournalRecord.header + record.encoded)

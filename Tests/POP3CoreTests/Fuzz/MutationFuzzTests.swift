@@ -125,7 +125,10 @@ import TestSupport
             _ = try? UIDLsParser.parse(input, fileName: "/fuzz/uidls")
         }
         Self.fuzz("journal") { input in
-            _ = UIDLsJournalRecord.decodeAll(input)
+            let all = UIDLsJournalRecord.decodeAll(input)
+            #expect(UIDLsJournalReplay.replay(input, currentBootID: "boot").records.allSatisfy(all.contains))
+            let marked = input + Array("\n@durable\n".utf8)
+            #expect(UIDLsJournalReplay.replay(marked, currentBootID: nil).records == UIDLsJournalRecord.decodeAll(marked))
             let record = UIDLsJournalRecord(host: "pop.example.org", user: "joe", uid: input)
             #expect(UIDLsJournalRecord.decodeAll(UIDLsJournalRecord.header + record.encoded) == [record])
         }
