@@ -5,6 +5,9 @@ let package = Package(
     name: "mpop",
     products: [
         .executable(name: "mpop", targets: ["mpop"]),
+        // For the fuzzing package under Fuzz/, which depends on this one by path.
+        .library(name: "POP3Core", targets: ["POP3Core"]),
+        .library(name: "Auth", targets: ["Auth"]),
     ],
     targets: [
         // glibc pieces Swift 6 cannot reach safely: getopt_long's globals,
