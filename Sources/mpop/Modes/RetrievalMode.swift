@@ -51,18 +51,24 @@ struct RetrievalMode {
 
     private func retrieve(_ account: Account, observer: any RetrievalObserver,
                           receivedHeader: ReceivedHeaderContext) throws {
-        let session = try AccountConnection.session(for: account, debug: invocation.debug)
         if invocation.authOnly {
-            try session.runAuthOnly()
+            try AccountConnection.session(for: account, debug: invocation.debug).runAuthOnly()
             return
         }
+        // The UIDLs file is locked before connecting (mpop locks it after
+        // LIST): a second run on the same account then waits before it asks
+        // the server for its list, and so never sees, and fetches again,
+        // messages that the first run delivered and deleted meanwhile.
+        let store = try UIDLsFile.open(path: account.uidlsFile)
+        defer { store.close() }
+        let session = try AccountConnection.session(for: account, debug: invocation.debug)
         guard let delivery = account.delivery else {
             // AccountCheck refuses a retrieval account without delivery.
             preconditionFailure("account without delivery reached retrieval")
         }
         let retrieval = Retrieval(
             session: session,
-            openStore: { try UIDLsFile.open(path: account.uidlsFile) },
+            openStore: { store },
             makeSink: { try makeSink(for: delivery) },
             filter: account.filter.map { HeaderFilter(command: $0) },
             observer: observer,

@@ -5,7 +5,7 @@ import TestSupport
 /// Servers that try to trick or exhaust the client: data injected after
 /// the STLS `+OK`, STLS missing while TLS is required, a line that never
 /// ends.
-@Suite struct HostileServerTests {
+@Suite struct STLSAndLongLineTests {
     /// `+OK\r\n+OK injected\r\n` in one write: the second line arrived in
     /// plain text and must not be taken as TLS-protected.
     @Test func dataInjectedAfterTheSTLSReplyIsRefused() throws {
