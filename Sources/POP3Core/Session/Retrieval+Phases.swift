@@ -101,7 +101,14 @@ extension Retrieval {
             })
             observer?.retrievalFinished()
             transferred = true
-            try writer?.commit()
+            if let writer {
+                // Before the commit: a kill between it and recordDelivered must
+                // not make the message look new to the next run.
+                if hasUIDs, let uid = record.uid, let store, let proof = try writer.prepareCommit() {
+                    try store.recordPending(uid, proof: proof, host: storeHost, user: storeUser)
+                }
+                try writer.commit()
+            }
         } catch {
             writer?.abort()
             if !transferred { observer?.retrievalAborted() }

@@ -63,8 +63,9 @@ public final class UIDLsFile: SeenMessageStore {
         }
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
-        // A journal left by a run that never saved: its UIDs were delivered.
-        for record in try journal.readRecords() {
+        // A journal left by a run that never saved: its UIDs were delivered;
+        // a pending one's only if its file is there.
+        for record in try journal.readRecords() where record.proof?.holds() ?? true {
             store.add([record.uid], host: record.host, user: record.user)
         }
         return store
@@ -108,6 +109,15 @@ public final class UIDLsFile: SeenMessageStore {
         let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
         try journal.append(records)
         add(uids.map { Array($0.utf8) }, host: host, user: user)
+    }
+
+    /// Appends a pending record to the journal, unsynced; see
+    /// ``SeenMessageStore/recordPending(_:proof:host:user:)``.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), proof: proof)],
+                           sync: false)
     }
 
     public func replace(host: String, user: String, with uids: [String]) {

@@ -36,10 +36,10 @@ final class UIDLsJournal {
         }
     }
 
-    /// Appends the records and syncs the journal (and, when it was just
-    /// created, its directory) before returning.
+    /// Appends the records and, with `sync`, syncs the journal (and, when it
+    /// was just created, its directory) before returning.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
-    func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
+    func append(_ records: [UIDLsJournalRecord], sync: Bool = true) throws(UIDLsError) {
         guard !records.isEmpty else { return }
         var created = false
         if fd < 0 {
@@ -60,6 +60,7 @@ final class UIDLsJournal {
             throw .system(path: path, errno: error.code)
         }
         needsLineEnd = false
+        guard sync else { return }
         guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
         if created, case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
             throw .system(path: FileSystem.directory(of: path), errno: error.code)
