@@ -77,6 +77,15 @@ import POP3Core
         #expect(outcome != .authenticated)
     }
 
+    /// A binding offered with plain SCRAM would make the client claim the
+    /// server cannot bind ("y"), which a server able to bind must refuse.
+    @Test func plainScramIgnoresTheBinding() throws {
+        let base64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        #expect(try Self.exchange("SCRAM-SHA-256", clientPassword: "right pw",
+                                  clientBinding: (.tlsExporter, Array(0..<32)),
+                                  serverBinding: base64) == .authenticated)
+    }
+
     @Test func longPasswordsAndChallengesPass() throws {
         let long = String(repeating: "pässwörd-", count: 800)
         for mechanism in ["PLAIN", "SCRAM-SHA-256"] {

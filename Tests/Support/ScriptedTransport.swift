@@ -29,6 +29,8 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     private var steps: [Step]
     private var position = 0
     private var pendingServerBytes: [UInt8] = []
+    /// How much of `pendingServerBytes` was already handed out.
+    private var pendingOffset = 0
     private var written: [UInt8] = []
     public let chunkSize: Int
     public private(set) var closed = false
@@ -70,27 +72,31 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
 
     /// Whether every step of the script has been played.
     public var finished: Bool {
-        position >= steps.count && pendingServerBytes.isEmpty
+        position >= steps.count && pendingOffset == pendingServerBytes.count
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if pendingServerBytes.isEmpty {
+        if pendingOffset == pendingServerBytes.count {
+            pendingServerBytes = []
+            pendingOffset = 0
             // Gather consecutive server lines, as a server would send them.
             while position < steps.count, case .serverSends(let bytes) = steps[position] {
                 pendingServerBytes += bytes
                 position += 1
             }
         }
-        if pendingServerBytes.isEmpty {
+        if pendingOffset == pendingServerBytes.count {
             if position >= steps.count { return 0 }
             if case .eof = steps[position] { return 0 }
             if case .clientSends(let expected) = steps[position] {
                 throw ScriptMismatch("client reads, but the script waits for --> \(expected)")
             }
         }
-        let count = min(buffer.count, chunkSize, pendingServerBytes.count)
-        for i in 0..<count { buffer[i] = pendingServerBytes[i] }
-        pendingServerBytes.removeFirst(count)
+        let count = min(buffer.count, chunkSize, pendingServerBytes.count - pendingOffset)
+        pendingServerBytes.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[pendingOffset..<(pendingOffset + count)]))
+        }
+        pendingOffset += count
         return count
     }
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSupport
 
 /// Runs a command through `/bin/sh -c` and reads the first line of its
 /// output, as mpop's `popen` + `fgets` does for `eval` and `passwordeval`.
@@ -21,28 +20,20 @@ public enum ShellCommand {
     /// `\r\n`. An empty first line gives `""`; no output at all is
     /// ``Failure/noOutput``.
     public static func firstLine(of command: String) throws(Failure) -> String {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            throw .cannotStart(String(cString: strerror(errno)))
+        let readEnd: Int32, writeEnd: Int32
+        switch Spawn.makePipe() {
+        case .success(let ends): (readEnd, writeEnd) = ends
+        case .failure(let error): throw .cannotStart(String(cString: strerror(error.errno)))
         }
+        let started = Spawn.shell(command, stdout: .descriptor(writeEnd))
         // Only the child's stdout may keep the write end open, or EOF never comes.
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        let readEnd = fds[0], writeEnd = fds[1]
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(command), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, csupport_environ())
         close(writeEnd)
-        guard spawned == 0 else {
+        let pid: pid_t
+        switch started {
+        case .success(let child): pid = child
+        case .failure(let error):
             close(readEnd)
-            throw .cannotStart(String(cString: strerror(spawned)))
+            throw .cannotStart(String(cString: strerror(error.errno)))
         }
 
         var line: [UInt8] = []
@@ -61,8 +52,7 @@ public enum ShellCommand {
             line.append(byte)
         }
         close(readEnd)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = Spawn.reap(pid)
 
         guard sawAnything else { throw .noOutput }
         // mpop handles the line as a C string.

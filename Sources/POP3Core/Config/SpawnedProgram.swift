@@ -1,10 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSupport
 
-/// A helper program run with `posix_spawn`: stdin and stderr on
-/// `/dev/null`, stdout captured, killed when it overruns its time.
+/// A helper program (`secret-tool`): stdin and stderr on `/dev/null`,
+/// stdout captured, killed when it overruns its time.
 enum SpawnedProgram {
     struct Result {
         var status: Int32
@@ -14,22 +13,11 @@ enum SpawnedProgram {
     /// Runs `executable` with `arguments`; `nil` if it cannot be started or
     /// had to be killed.
     static func run(_ executable: String, _ arguments: [String], timeoutSeconds: Int) -> Result? {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return nil }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, csupport_environ())
+        guard case .success(let ends) = Spawn.makePipe() else { return nil }
+        let fds = [ends.read, ends.write]
+        let started = Spawn.start(executable, arguments, stdin: .null, stdout: .descriptor(ends.write), stderr: .null)
         close(fds[1])
-        guard spawned == 0 else {
+        guard case .success(let pid) = started else {
             close(fds[0])
             return nil
         }
@@ -59,10 +47,11 @@ enum SpawnedProgram {
             output.append(contentsOf: buffer[0..<n])
         }
         close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let status = Spawn.reap(pid)
         if killed { return nil }
-        let exited = status & 0x7f == 0
-        return Result(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
+        switch status {
+        case .exited(let code): return Result(status: code, output: output)
+        case .signaled(let signal): return Result(status: 128 + signal, output: output)
+        }
     }
 }

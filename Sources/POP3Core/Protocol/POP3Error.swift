@@ -97,14 +97,4 @@ public enum POP3Error: ReportableError, Equatable {
         case .aborted(let betweenPhases): return betweenPhases ? .tempFail : .software
         }
     }
-
-    /// Whether this error comes from the conversation itself (I/O or a
-    /// protocol violation) rather than a refusal; `--serverinfo` ignores
-    /// authentication errors except these.
-    public var isProtocolViolation: Bool {
-        switch self {
-        case .emptyReply, .invalidReply, .lineTooLong, .invalidReplyTo, .noGreeting: return true
-        default: return false
-        }
-    }
 }

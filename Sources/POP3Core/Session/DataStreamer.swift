@@ -15,12 +15,12 @@ struct DataStreamer {
     ///   - needsEnvelopeFrom: hold the header back to find the sender first.
     ///   - begin: starts the consumer with the sender (or `nil`) and returns
     ///     where pieces go.
-    ///   - observe: sees every piece (for progress).
+    ///   - observe: sees every piece first (for progress and abort checks).
     /// - Throws: ``POP3Error/emptyReply`` on a premature end, and what the
     ///   consumer or transport throw.
     static func stream(from reader: LineReader, needsEnvelopeFrom: Bool,
                        begin: (String?) throws -> Append,
-                       observe: (MultilineReader.Piece) -> Void) throws {
+                       observe: (MultilineReader.Piece) throws -> Void) throws {
         var append: Append? = needsEnvelopeFrom ? nil : try begin(nil)
         var held: [([UInt8], Bool)] = []
         var heldBytes = 0
@@ -35,7 +35,7 @@ struct DataStreamer {
             held = []
         }
         try MultilineReader.readData(from: reader) { piece in
-            observe(piece)
+            try observe(piece)
             if let append {
                 try append(piece.bytes, piece.endsLine)
                 return

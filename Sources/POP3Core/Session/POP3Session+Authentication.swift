@@ -19,14 +19,14 @@ extension POP3Session {
         var password: Secret?
         if method != "EXTERNAL" && method != "GSSAPI" {
             password = try account.password ?? passwordProvider(method)
-            guard password != nil else { throw POP3Error.authNeedsPassword(method) }
         }
-        switch method {
-        case "USER": try authenticateUser(user ?? "", password: password!)
-        case "APOP": try authenticateAPOP(user ?? "", password: password!)
-        case "OAUTHBEARER": try authenticateOAuthBearer(user ?? "", token: password!)
-        case "XOAUTH2": try authenticateXOAuth2(user ?? "", token: password!)
-        default: try authenticateSASL(method, user: user, password: password)
+        switch (method, password) {
+        case ("USER", let password?): try authenticateUser(user ?? "", password: password)
+        case ("APOP", let password?): try authenticateAPOP(user ?? "", password: password)
+        case ("OAUTHBEARER", let token?): try authenticateOAuthBearer(user ?? "", token: token)
+        case ("XOAUTH2", let token?): try authenticateXOAuth2(user ?? "", token: token)
+        case ("EXTERNAL", _), ("GSSAPI", _), (_, _?): try authenticateSASL(method, user: user, password: password)
+        default: throw POP3Error.authNeedsPassword(method)
         }
         markAuthenticated(method: method)
     }
@@ -105,8 +105,11 @@ extension POP3Session {
         var pending: String? = try client.step(challenge: nil).response
         if pending == "" { pending = nil }
         var reply = try execute(.auth(mechanism: method, initialResponse: nil), allowSASL: true)
-        guard reply.isContinuation || (reply.isPositive && pending == nil) else {
-            throw POP3Error.authenticationFailed(method: method, reply: nil)
+        guard reply.isPositive else {
+            // mpop shows no server message here; we keep one only when it
+            // carries a temporary response code, which changes the exit status.
+            throw POP3Error.authenticationFailed(method: method,
+                                                 reply: reply.responseCode?.isTemporary == true ? reply : nil)
         }
         while reply.isContinuation {
             try checkAbort(betweenPhases: false)

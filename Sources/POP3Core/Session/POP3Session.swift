@@ -33,8 +33,10 @@ public final class POP3Session {
     public private(set) var greeting: Greeting?
     /// The TLS session, once TLS is up.
     public private(set) var tlsTransport: (any TLSTransport)?
-    /// The server as `--serverinfo` and the Received header name it.
-    public let serverIdentity: ServerIdentity
+    /// The server as `--serverinfo` and the Received header name it; the
+    /// reverse lookup happens on first use.
+    public private(set) lazy var serverIdentity: ServerIdentity = lookUpServerIdentity()
+    private let peerDescriptor: Int32?
     /// Whether commands are pipelined now (`pipelining` after CAPA).
     public private(set) var pipelining = false
     private var pipeliningMode: Account.Pipelining
@@ -52,6 +54,8 @@ public final class POP3Session {
     ///     `account.password` is unset.
     ///   - dialogue: the `--debug` printer, or `nil`.
     ///   - abortSignal: returns the number of a pending SIGINT/SIGTERM/SIGHUP, or 0.
+    ///   - serverIdentity: the peer's names when known (from ``Connection``);
+    ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
                 saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
@@ -67,15 +71,29 @@ public final class POP3Session {
         reader = LineReader(transport: transport, observer: dialogue)
         state = SessionState()
         pipeliningMode = account.pipelining
-        let host = account.host ?? account.socket ?? ""
-        if let serverIdentity {
-            self.serverIdentity = serverIdentity
-        } else if account.proxyHost == nil, account.socket == nil,
-                  let socket = transport as? any SocketBackedTransport {
-            self.serverIdentity = ServerIdentity.lookUp(host: host, socketDescriptor: socket.socketDescriptor)
+        if account.proxyHost == nil, account.socket == nil, let socket = transport as? any SocketBackedTransport {
+            peerDescriptor = socket.socketDescriptor
         } else {
-            self.serverIdentity = ServerIdentity(host: host)
+            peerDescriptor = nil
         }
+        if let serverIdentity { self.serverIdentity = serverIdentity }
+    }
+
+    private func lookUpServerIdentity() -> ServerIdentity {
+        let host = account.host ?? account.socket ?? ""
+        guard let peerDescriptor else { return ServerIdentity(host: host) }
+        return ServerIdentity.lookUp(host: host, socketDescriptor: peerDescriptor)
+    }
+
+    /// A session over a fresh ``Connection``, with the peer names it found.
+    public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
+                            saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                            dialogue: (any DialogueObserver)? = nil) {
+        self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
+                  saslProvider: saslProvider, password: password, dialogue: dialogue,
+                  serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
+                                                 canonicalName: connection.canonicalName,
+                                                 address: connection.address))
     }
 
     // MARK: Opening
@@ -144,12 +162,7 @@ public final class POP3Session {
         guard let socket = transport as? any SocketBackedTransport else {
             throw MessageError("cannot start TLS on this connection", exitStatus: .software)
         }
-        let settings = TLSSettings(
-            serverName: account.tlsServerName ?? "", trustFile: account.tlsTrustFile,
-            crlFile: account.tlsCRLFile, fingerprint: account.tlsFingerprint, keyFile: account.tlsKeyFile,
-            certFile: account.tlsCertFile, certCheck: account.tlsCertCheck,
-            minDHPrimeBits: account.tlsMinDHPrimeBits, priorities: account.tlsPriorities,
-            pin: account.password)
+        let settings = TLSSettings(account: account)
         let tls = try tlsStarter.startTLS(over: socket, settings: settings)
         tlsTransport = tls
         transport = tls
@@ -167,6 +180,7 @@ public final class POP3Session {
     func requestCapabilities() throws {
         let reply = try execute(.capa)
         if reply.isPositive {
+            capabilities.capa = true
             try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
                 capabilities.absorb(line: line)
             }

@@ -9,7 +9,6 @@ extension Retrieval {
         let caps = session.capabilities
         if caps.capa && !caps.top {
             try? session.quit()
-            quitSent = true
             throw POP3Error.topNotOffered
         }
         let targets = records.indices.filter { records[$0].action == .normal }
@@ -94,6 +93,8 @@ extension Retrieval {
                 writer = started
                 return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
             }, observe: { piece in
+                // mpop checks for a signal on every line of a message.
+                if piece.endsLine { try session.checkAbort(betweenPhases: false) }
                 if let percent = progress.add(count: piece.bytes.count, wasStuffed: piece.wasStuffed,
                                               endsLine: piece.endsLine) {
                     observer?.retrievalProgress(percent: percent)
@@ -102,8 +103,9 @@ extension Retrieval {
             observer?.retrievalFinished()
             transferred = true
             if let writer {
-                // Before the commit: a kill between it and recordDelivered must
-                // not make the message look new to the next run.
+                // Before the commit, with evidence the next run can check: a
+                // kill between the commit and recordDelivered below must not
+                // make the message look new.
                 if hasUIDs, let uid = record.uid, let store, let proof = try writer.prepareCommit() {
                     try store.recordPending(uid, proof: proof, host: storeHost, user: storeUser)
                 }
@@ -116,22 +118,26 @@ extension Retrieval {
         }
         if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
         pendingCommitted.append(index)
+        // Recorded at once: a kill from here on cannot make it look new.
+        if hasUIDs, let uid = record.uid, let store {
+            try store.recordDelivered([uid], host: storeHost, user: storeUser)
+        }
     }
 
-    /// Makes committed messages durable, records their UIDs, and only then
-    /// counts them as delivered (old, to be deleted).
+    /// Makes committed messages durable, then their records, and only then
+    /// counts them as delivered (old, to be deleted): one sync of the
+    /// deliveries and one of the journal for the whole batch.
     func flushCommitted() throws {
         guard !pendingCommitted.isEmpty, let sink else { return }
         try sink.syncCommitted()
+        if hasUIDs, let store {
+            try store.makeRecordsDurable()
+        }
         let batch = pendingCommitted
         pendingCommitted = []
         for index in batch {
             records[index].isOld = true
             records[index].action = .delete
-        }
-        let uids = batch.compactMap { records[$0].uid }
-        if hasUIDs && !uids.isEmpty, let store {
-            try store.recordDelivered(uids, host: storeHost, user: storeUser)
         }
     }
 
@@ -147,7 +153,6 @@ extension Retrieval {
             store.close()
             self.store = nil
             try session.quit()
-            quitSent = true
             session.close()
             return
         }
@@ -161,7 +166,6 @@ extension Retrieval {
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
         })
         try session.quit()
-        quitSent = true
         for index in doomed { records[index].isOld = false }
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()

@@ -1,25 +1,13 @@
-/// What the Received header needs to know about this side.
-public struct ReceivedHeaderContext {
-    public var localCanonicalName: String
-    public var localUser: String
-    /// Seconds since the epoch, asked once per message.
-    public var now: () -> Int
-
-    public init(localCanonicalName: String, localUser: String, now: @escaping () -> Int) {
-        self.localCanonicalName = localCanonicalName
-        self.localUser = localUser
-        self.now = now
-    }
-}
-
 /// Retrieval mode for one account (mpop 1.4.18 `mpop_retrmail`, §3.1):
 /// open and authenticate, STAT, LIST, the UIDLs file, UIDL, status, size
 /// rules, header filter, RETR into the sink, DELE, QUIT, save.
 ///
-/// Durability (better than mpop): committed messages are made durable with
-/// ``MessageSink/syncCommitted()`` and their UIDs recorded with
-/// ``SeenMessageStore/recordDelivered(_:host:user:)`` in batches, and always
-/// before any DELE; only then are they counted as delivered.
+/// Durability (better than mpop): each message's UID is recorded with
+/// ``SeenMessageStore/recordDelivered(_:host:user:)`` right after its
+/// commit, so that a kill cannot make it look new; in batches, the messages
+/// are made durable with ``MessageSink/syncCommitted()`` and then their
+/// records with ``SeenMessageStore/makeRecordsDurable()``, always before
+/// any DELE; only then are they counted as delivered.
 ///
 /// After RETR has begun, any error (delivery, protocol, I/O, a signal)
 /// saves the UIDLs file with everything delivered so far and drops the
@@ -29,7 +17,7 @@ public final class Retrieval {
     let openStore: () throws -> any SeenMessageStore
     let makeSink: () throws -> any MessageSink
     let filter: (any HeaderFilterRunner)?
-    weak var observer: (any RetrievalObserver)?
+    let observer: (any RetrievalObserver)?
     let receivedHeaderContext: ReceivedHeaderContext?
     /// How many committed messages may wait for one sync.
     public var syncBatchSize = 20
@@ -40,7 +28,6 @@ public final class Retrieval {
     var sink: (any MessageSink)?
     var pendingCommitted: [Int] = []
     var newlineCountsTwo = false
-    var quitSent = false
 
     var account: Account { session.account }
     var storeHost: String { account.host ?? account.socket ?? "" }
@@ -53,7 +40,8 @@ public final class Retrieval {
     ///   - makeSink: opens the delivery; called when the first RETR is due.
     ///   - filter: the header filter, when `filter` is set.
     ///   - observer: receives the status, size/filter lines and progress.
-    ///   - receivedHeader: `nil` with `received_header off`.
+    ///   - receivedHeader: what the Received header needs; it is only used
+    ///     with `received_header on`.
     public init(session: POP3Session, openStore: @escaping () throws -> any SeenMessageStore,
                 makeSink: @escaping () throws -> any MessageSink, filter: (any HeaderFilterRunner)?,
                 observer: (any RetrievalObserver)?, receivedHeader: ReceivedHeaderContext?) {
@@ -62,7 +50,7 @@ public final class Retrieval {
         self.makeSink = makeSink
         self.filter = filter
         self.observer = observer
-        receivedHeaderContext = receivedHeader
+        receivedHeaderContext = session.account.receivedHeader ? receivedHeader : nil
     }
 
     /// Runs the whole account. With `statusOnly` (`-s`) it stops after the
@@ -90,7 +78,6 @@ public final class Retrieval {
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
             if statusOnly {
                 try session.quit()
-                quitSent = true
                 store.close()
                 self.store = nil
                 session.close()

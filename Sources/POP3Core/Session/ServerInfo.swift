@@ -54,11 +54,8 @@ extension POP3Session {
         do {
             try authenticate()
             authenticated = true
-        } catch let error as POP3Error where !error.isProtocolViolation {
+        } catch let error as any ReportableError where Self.serverInfoIgnores(error) {
             // Refused or impossible: report what we know.
-        } catch let error as any ReportableError
-                    where error.exitStatus == .noPermission || error.exitStatus == .unavailable {
-            // A SASL exchange the server refused.
         }
         if authenticated && capabilities.capa {
             try requestCapabilities()
@@ -74,5 +71,21 @@ extension POP3Session {
                           startTLSConfigured: account.tls && account.tlsStartTLS,
                           tlsActive: state.tlsActive, authenticated: authenticated))
         try quit()
+    }
+
+    /// mpop ignores authentication errors in `--serverinfo` except I/O,
+    /// protocol, invalid-input and library failures: so a refusal (77) or a
+    /// method or credential that is not available (69) is ignored.
+    static func serverInfoIgnores(_ error: any ReportableError) -> Bool {
+        if let error = error as? POP3Error {
+            switch error {
+            case .authenticationFailed, .authMethodNotOffered, .noSecureAuthMethod, .noUsableAuthMethod,
+                 .authNeedsPassword, .authNeedsUser:
+                return true
+            default:
+                return false
+            }
+        }
+        return error.exitStatus == .noPermission || error.exitStatus == .unavailable
     }
 }

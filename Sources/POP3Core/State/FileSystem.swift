@@ -5,6 +5,12 @@ import Glibc
 /// The few blocking POSIX file operations the UIDLs file needs, each
 /// retried on EINTR and reporting `errno` on failure.
 enum FileSystem {
+    /// An `errno` value, as an `Error`.
+    struct Errno: Error, Equatable {
+        let code: Int32
+        init(_ code: Int32) { self.code = code }
+    }
+
     /// Reads everything from `fd`, from its current offset to the end.
     static func readAll(_ fd: Int32) -> Result<[UInt8], Errno> {
         var bytes: [UInt8] = []
@@ -62,10 +68,4 @@ enum FileSystem {
         guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
         return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
-}
-
-/// An `errno` value, as an `Error`.
-struct Errno: Error, Equatable {
-    let code: Int32
-    init(_ code: Int32) { self.code = code }
 }

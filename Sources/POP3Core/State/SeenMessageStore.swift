@@ -5,10 +5,18 @@ public protocol SeenMessageStore: AnyObject {
     /// The stored UIDs for `host` and `user` (the journal's included).
     func uids(host: String, user: String) -> Set<String>
 
-    /// Durably records that these messages were delivered, before the engine
-    /// goes on (an fsynced journal append).
+    /// Records that these messages were delivered, right after their
+    /// commit: a plain journal append, which outlives this process at once
+    /// (a SIGKILL right after it cannot make the messages look new), and a
+    /// crash of the machine after ``makeRecordsDurable()``.
     /// - Throws: a ``ReportableError`` (74).
     func recordDelivered(_ uids: [String], host: String, user: String) throws
+
+    /// Makes every record so far survive a crash of the machine (a marker
+    /// and an fsync). Call it only once the recorded messages are durable
+    /// themselves, and before deleting any of them on the server.
+    /// - Throws: a ``ReportableError`` (74).
+    func makeRecordsDurable() throws
 
     /// Replaces the list for `host` and `user` with `uids` (in memory), to be
     /// written by ``save()``. An empty list removes it.

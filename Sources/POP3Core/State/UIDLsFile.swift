@@ -65,8 +65,16 @@ public final class UIDLsFile: SeenMessageStore {
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
+        var groups: [(host: String, user: String, uids: [[UInt8]])] = []
         for record in try journal.readRecords() where record.proof?.holds() ?? true {
-            store.add([record.uid], host: record.host, user: record.user)
+            if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
+                groups[index].uids.append(record.uid)
+            } else {
+                groups.append((record.host, record.user, [record.uid]))
+            }
+        }
+        for group in groups {
+            store.add(group.uids, host: group.host, user: group.user)
         }
         return store
     }
@@ -101,7 +109,8 @@ public final class UIDLsFile: SeenMessageStore {
         return Set(lists[index].uidStrings)
     }
 
-    /// Appends the UIDs to the journal and syncs it, then adds them to the
+    /// Appends the UIDs to the journal with one write (kill-safe at once,
+    /// crash-safe after ``makeRecordsDurable()``), then adds them to the
     /// list in memory.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
@@ -111,13 +120,19 @@ public final class UIDLsFile: SeenMessageStore {
         add(uids.map { Array($0.utf8) }, host: host, user: user)
     }
 
-    /// Appends a pending record to the journal, unsynced; see
-    /// ``SeenMessageStore/recordPending(_:proof:host:user:)``.
+    /// Appends a pending record to the journal (a plain write, like every
+    /// record); see ``SeenMessageStore/recordPending(_:proof:host:user:)``.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
-        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), proof: proof)],
-                           sync: false)
+        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), proof: proof)])
+    }
+
+    /// Marks the journal's records durable and syncs it.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func makeRecordsDurable() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.markDurable()
     }
 
     public func replace(host: String, user: String, with uids: [String]) {
@@ -192,7 +207,8 @@ public final class UIDLsFile: SeenMessageStore {
             lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
         }
-        for uid in uids where !lists[index].uids.contains(uid) {
+        var known = Set(lists[index].uids)
+        for uid in uids where known.insert(uid).inserted {
             lists[index].uids.append(uid)
         }
     }

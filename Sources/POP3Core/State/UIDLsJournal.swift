@@ -3,15 +3,21 @@ import Glibc
 #endif
 
 /// The journal beside a UIDLs file (`FILE.journal`): delivered UIDs are
-/// appended and synced before mpop goes on, so a crash, a kill or a power
-/// loss between delivery and the next save of the UIDLs file cannot make a
-/// message look new again. mpop itself only ever opens the UIDLs file, so
-/// it ignores the journal.
+/// appended as soon as their messages are committed, and marked durable
+/// once the messages are on disk (``UIDLsJournalReplay`` says which records
+/// count after a crash), so a kill or a power loss between delivery and the
+/// next save of the UIDLs file cannot make a message look new again. mpop
+/// itself only ever opens the UIDLs file, so it ignores the journal.
 final class UIDLsJournal {
     let path: String
     private var fd: Int32 = -1
     /// Whether the next append must first end a torn last line.
     private var needsLineEnd = false
+    /// This boot's id, written before this process's first record.
+    private let bootID = UIDLsJournalReplay.currentBootID()
+    private var wroteBootLine = false
+    /// Records written since the last durability marker.
+    private var unmarked = false
 
     init(uidlsPath: String) {
         path = uidlsPath + ".journal"
@@ -21,26 +27,73 @@ final class UIDLsJournal {
         closeFile()
     }
 
-    /// The intact records of a journal left by an earlier run; none when there is no journal.
+    /// The records of a journal left by an earlier run that count (see
+    /// ``UIDLsJournalReplay``); none when there is no journal. Records that
+    /// an earlier run of this boot left unmarked are made durable first:
+    /// everything the kernel holds is synced, then they are marked.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func readRecords() throws(UIDLsError) -> [UIDLsJournalRecord] {
+        let (records, unmarked) = try replayFile()
+        if unmarked {
+            sync()
+            self.unmarked = true
+            try markDurable()
+        }
+        return records
+    }
+
+    private func replayFile() throws(UIDLsError) -> (records: [UIDLsJournalRecord], unmarked: Bool) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { return [] }
+            if errno == ENOENT { return ([], false) }
             throw .system(path: path, errno: errno)
         }
         defer { close(fd) }
         switch FileSystem.readAll(fd) {
-        case .success(let bytes): return UIDLsJournalRecord.decodeAll(bytes)
+        case .success(let bytes): return UIDLsJournalReplay.replay(bytes, currentBootID: bootID)
         case .failure(let error): throw .system(path: path, errno: error.code)
         }
     }
 
-    /// Appends the records and, with `sync`, syncs the journal (and, when it
-    /// was just created, its directory) before returning.
+    /// Appends the records with one plain write: from then on they outlive
+    /// this process, and after ``markDurable()`` a crash of the machine too.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
-    func append(_ records: [UIDLsJournalRecord], sync: Bool = true) throws(UIDLsError) {
+    func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
         guard !records.isEmpty else { return }
+        var bytes: [UInt8] = []
+        if !wroteBootLine, let bootID {
+            bytes += UIDLsJournalReplay.bootLine(bootID)
+        }
+        for record in records {
+            bytes += record.encoded
+        }
+        try write(bytes)
+        wroteBootLine = true
+        unmarked = true
+    }
+
+    /// Marks every record so far as durable and syncs the journal (and,
+    /// when it was just created, its directory). Call it only once the
+    /// messages of those records are durable themselves.
+    /// - Throws: ``UIDLsError/system(path:errno:)``.
+    func markDurable() throws(UIDLsError) {
+        guard unmarked else { return }
+        try write(UIDLsJournalReplay.durableMarker)
+        unmarked = false
+        guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
+        if createdDirectoryEntry {
+            if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
+                throw .system(path: FileSystem.directory(of: path), errno: error.code)
+            }
+            createdDirectoryEntry = false
+        }
+    }
+
+    /// Whether the journal file was created by this process and its
+    /// directory not yet synced.
+    private var createdDirectoryEntry = false
+
+    private func write(_ payload: [UInt8]) throws(UIDLsError) {
         var created = false
         if fd < 0 {
             try openForAppending(created: &created)
@@ -48,23 +101,17 @@ final class UIDLsJournal {
         var bytes: [UInt8] = []
         if created {
             bytes += UIDLsJournalRecord.header
+            createdDirectoryEntry = true
         } else if needsLineEnd {
             // A crash tore the last line; end it so that it stays one
             // damaged (ignored) line instead of spoiling the first new one.
             bytes.append(UInt8(ascii: "\n"))
         }
-        for record in records {
-            bytes += record.encoded
-        }
+        bytes += payload
         if case .failure(let error) = FileSystem.writeAll(fd, bytes) {
             throw .system(path: path, errno: error.code)
         }
         needsLineEnd = false
-        guard sync else { return }
-        guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
-        if created, case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
-            throw .system(path: FileSystem.directory(of: path), errno: error.code)
-        }
     }
 
     /// Deletes the journal (its records are in the UIDLs file now).

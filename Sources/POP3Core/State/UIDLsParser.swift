@@ -47,9 +47,10 @@ public enum UIDLsParser {
                 }
                 allowComments = false
             }
-            if var list = current {
+            if current != nil {
                 guard content.first != UInt8(ascii: " ") else {
-                    throw .format(file: fileName, line: lineNumber, .tooFewUIDs(user: list.user, host: list.host))
+                    throw .format(file: fileName, line: lineNumber,
+                                  .tooFewUIDs(user: current!.user, host: current!.host))
                 }
                 var uid = content
                 if timestamps {
@@ -58,12 +59,12 @@ public enum UIDLsParser {
                     }
                     uid = stripped
                 }
-                list.uids.append(uid)
-                if list.uids.count == expected {
-                    lists.append(list)
+                // Appending through the optional mutates in place; a copy
+                // per line would make reading quadratic.
+                current?.uids.append(uid)
+                if current?.uids.count == expected {
+                    lists.append(current!)
                     current = nil
-                } else {
-                    current = list
                 }
             } else {
                 (current, expected) = try header(content, fileName: fileName, line: lineNumber)

@@ -16,9 +16,7 @@ import CSupport
 /// Not thread-safe; one owner writes, closes and waits.
 public final class ChildProcessPipe {
     /// Why the child could not be started: the `errno` of `pipe2` or `posix_spawn`.
-    public struct StartFailure: Error, Equatable {
-        public let errno: Int32
-    }
+    public typealias StartFailure = SpawnError
 
     /// What became of one ``write(_:)``.
     public enum WriteResult: Equatable {
@@ -38,47 +36,17 @@ public final class ChildProcessPipe {
     /// Starts `/bin/sh -c command`.
     /// - Throws: ``StartFailure`` when the pipe or the process cannot be made.
     public init(shellCommand command: String) throws(StartFailure) {
-        var ends: [Int32] = [-1, -1]
-        // O_CLOEXEC on both ends from the start: a child started at the same
-        // moment by another thread must not inherit our write end, or this
-        // child would never see end of file.
-        guard Self.makeCloseOnExecPipe(&ends) == 0 else {
-            throw StartFailure(errno: errno)
-        }
-        let (readEnd, writeEnd) = (ends[0], ends[1])
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears FD_CLOEXEC on the copy (glibc does so even when the read
-        // end already is descriptor 0), so only stdin survives the exec.
-        posix_spawn_file_actions_adddup2(&actions, readEnd, 0)
-        // Descriptors opened without O_CLOEXEC elsewhere in the process (the
-        // server connection, a mailbox) are none of the agent's business.
-        _ = Self.closeFrom3?.call(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(command), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, csupport_environ())
+        let (readEnd, writeEnd) = try Spawn.makePipe().get()
+        let started = Spawn.shell(command, stdin: .descriptor(readEnd))
         Glibc.close(readEnd)
-        guard result == 0 else {
+        switch started {
+        case .success(let pid):
+            self.pid = pid
+            input = writeEnd
+        case .failure(let error):
             Glibc.close(writeEnd)
-            throw StartFailure(errno: result)
+            throw error
         }
-        self.pid = pid
-        self.input = writeEnd
     }
 
     /// Writes all of `bytes` to the child's stdin, blocking while the pipe is full.
@@ -128,7 +96,7 @@ public final class ChildProcessPipe {
     public func wait() -> ChildProcessStatus {
         closeInput()
         if let status { return status }
-        let ended = Self.reap(pid)
+        let ended = Spawn.reap(pid)
         status = ended
         return ended
     }
@@ -158,7 +126,7 @@ public final class ChildProcessPipe {
         }
         kill(pid, SIGKILL)
         closeInput()
-        status = Self.reap(pid)
+        status = Spawn.reap(pid)
     }
 
     deinit {
@@ -167,52 +135,6 @@ public final class ChildProcessPipe {
         if status == nil {
             terminate(grace: 0)
         }
-    }
-
-    private static func reap(_ pid: pid_t) -> ChildProcessStatus {
-        var raw: Int32 = 0
-        while true {
-            let reaped = waitpid(pid, &raw, 0)
-            if reaped == pid { return ChildProcessStatus(waitStatus: raw) }
-            if reaped < 0 && errno != EINTR {
-                // ECHILD: someone else reaped it; mpop's pclose reports -1,
-                // which it treats like a death by signal.
-                return .signaled(0)
-            }
-        }
-    }
-
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later),
-    /// hidden behind `_GNU_SOURCE` like `pipe2`.
-    private struct AddCloseFromFunction: @unchecked Sendable {
-        let call: AddCloseFrom
-    }
-
-    private static let closeFrom3 = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
-        .map { AddCloseFromFunction(call: unsafeBitCast($0, to: AddCloseFrom.self)) }
-
-    /// glibc's `pipe2`, which its Swift module does not export (it needs
-    /// `_GNU_SOURCE`); looked up once.
-    private struct Pipe2Function: @unchecked Sendable {
-        let call: Pipe2?
-    }
-
-    private static let pipe2 = Pipe2Function(call: dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) })
-
-    /// `pipe2(ends, O_CLOEXEC)`, or where it is missing `pipe` and then
-    /// `FD_CLOEXEC`, which leaves a short window for other threads' children.
-    private static func makeCloseOnExecPipe(_ ends: inout [Int32]) -> Int32 {
-        if let pipe2 = pipe2.call {
-            return ends.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) }
-        }
-        guard pipe(&ends) == 0 else { return -1 }
-        for fd in ends {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        return 0
     }
 
     /// Takes back the SIGPIPE our own write raised (Linux sends it to the

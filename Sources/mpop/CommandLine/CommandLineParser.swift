@@ -108,10 +108,12 @@ enum CommandLineParser {
     /// - Parameter home: the directory a leading `~` stands for in file options.
     /// - Throws: ``CommandLineError`` for the first bad option, as mpop stops there.
     static func parse(_ arguments: [String], home: String) throws(CommandLineError) -> Invocation {
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        // getopt permutes this array in place, so it must be mutable storage.
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let originals = argv
         let names = LongOption.allCases.map { strdup($0.name) }
         defer {
-            argv.forEach { free($0) }
+            originals.forEach { free($0) }
             names.forEach { free($0) }
         }
         var table = zip(LongOption.allCases, names).map { entry, name in
@@ -122,7 +124,7 @@ enum CommandLineParser {
         var invocation = Invocation()
         csupport_getopt_reset()
         while true {
-            let c = argv.withUnsafeBufferPointer { buffer in
+            let c = argv.withUnsafeMutableBufferPointer { buffer in
                 csupport_getopt_long(Int32(arguments.count), buffer.baseAddress, "qQPdSC:aAsn::k::", table, nil)
             }
             if c == -1 { break }

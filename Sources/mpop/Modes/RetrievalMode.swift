@@ -11,17 +11,6 @@ struct RetrievalMode {
     let invocation: Invocation
 
     func run(_ accounts: [Account]) -> ExitStatus {
-        // mpop creates the UIDLs directories for every account first.
-        if !invocation.authOnly {
-            for account in accounts {
-                do {
-                    try UIDLsDirectory.create(for: account.uidlsFile)
-                } catch {
-                    Console.report(error)
-                    return error.exitStatus
-                }
-            }
-        }
         let printer = RetrievalPrinter(verbosity: verbosity)
         let receivedHeader = ReceivedHeaderContext(localCanonicalName: LocalIdentity.canonicalHostName(),
                                                    localUser: LocalIdentity.userName(),

@@ -204,3 +204,13 @@ import TestSupport
 extension Error {
     var localizedExplanation: String? { (self as? any ReportableError)?.explanation }
 }
+
+@Suite struct TemporaryAuthRefusalTests {
+    @Test func saslRefusalWithInUseIsTemporary() {
+        let script = "<-- +OK\n\(AuthenticationTests.capaNoPipelining)\n--> AUTH PLAIN\n<-- -ERR [IN-USE] busy"
+        let error = failure(script, account: testAccount { $0.auth = "PLAIN" },
+                            sasl: FakeSASLProvider(["PLAIN"], answers: ["AGpvZQBwdw=="])) { try $0.runAuthOnly() }
+        #expect(error.map(exitStatus(for:)) == .tempFail)
+        #expect((error as? POP3Error)?.serverMessage == "-ERR [IN-USE] busy")
+    }
+}

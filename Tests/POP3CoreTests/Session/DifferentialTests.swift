@@ -11,8 +11,103 @@ import TestSupport
         let script: String
         let rcLines: [String]
         let configure: @Sendable (inout Account) -> Void
+        var arguments: [String] = []
+        var filterDecision: FilterDecision?
         var description: String { name }
     }
+
+    static let twoListed = """
+    --> STAT
+    <-- +OK 2 1010
+    --> LIST
+    <-- +OK
+    <-- 1 1000
+    <-- 2 10
+    <-- .
+    --> UIDL
+    <-- +OK
+    <-- 1 u1
+    <-- 2 u2
+    <-- .
+    """
+
+    static let more: [Scenario] = [
+        Scenario(name: "status only", script: greetingAndLogin + "\n" + twoListed + "\n--> QUIT\n<-- +OK",
+                 rcLines: [], configure: { _ in }, arguments: ["-s"]),
+        Scenario(name: "skipsize and keep", script: greetingAndLogin + "\n" + twoListed + """
+
+        --> RETR 2
+        <-- +OK
+        <-- Subject: small
+        <--
+        <-- .
+        --> QUIT
+        <-- +OK
+        """, rcLines: ["skipsize 1000", "keep on"], configure: {
+            $0.skipSize = 1000
+            $0.keep = true
+        }),
+        Scenario(name: "filter deletes everything, pipelined TOP", script: """
+        <-- +OK ready
+        --> CAPA
+        <-- +OK
+        <-- USER
+        <-- UIDL
+        <-- TOP
+        <-- PIPELINING
+        <-- .
+        --> USER joe
+        --> *
+        <-- +OK
+        <-- +OK
+
+        """ + twoListed + """
+
+        --> TOP 1 0
+        --> TOP 2 0
+        <-- +OK
+        <-- Subject: one
+        <--
+        <-- .
+        <-- +OK
+        <-- Subject: two
+        <--
+        <-- .
+        --> DELE 1
+        --> DELE 2
+        <-- +OK
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """, rcLines: ["filter cat >/dev/null; exit 1"], configure: { $0.filter = "x" }, filterDecision: .delete),
+        Scenario(name: "pipelining on without CAPA", script: """
+        <-- +OK ready
+        --> CAPA
+        <-- -ERR
+        --> USER joe
+        --> *
+        <-- +OK
+        <-- +OK
+        """ + "\n" + twoListed + """
+
+        --> RETR 1
+        --> RETR 2
+        <-- +OK
+        <-- Subject: one
+        <--
+        <-- .
+        <-- +OK
+        <-- Subject: two
+        <--
+        <-- .
+        --> DELE 1
+        --> DELE 2
+        <-- +OK
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """, rcLines: ["pipelining on"], configure: { $0.pipelining = .on }),
+    ]
 
     static let greetingAndLogin = """
     <-- +OK ready
@@ -127,7 +222,7 @@ import TestSupport
         """, rcLines: [], configure: { _ in }),
     ]
 
-    @Test(arguments: scenarios)
+    @Test(arguments: scenarios + more)
     func sameCommandsAndStatus(_ scenario: Scenario) throws {
         let home = try TemporaryDirectory(prefix: "mpop-engine-diff")
         let reference = try ScriptedServer(scenario.script, readTimeout: 5)
@@ -136,7 +231,7 @@ import TestSupport
                                              "delivery mbox \(home.url("mbox"))"] + scenario.rcLines)
                                     .joined(separator: "\n") + "\n")
         // The reference loops forever on a premature end (§9.6): bound it.
-        let result = try MpopBinary.reference.run(["-C", rc, "-q"], home: home.path, timeout: 4)
+        let result = try MpopBinary.reference.run(["-C", rc, "-q"] + scenario.arguments, home: home.path, timeout: 4)
         _ = reference.finish()
 
         let ours = try ScriptedServer(scenario.script, readTimeout: 5)
@@ -146,12 +241,13 @@ import TestSupport
         scenario.configure(&account)
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
                                   tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
-        let filter: (any HeaderFilterRunner)? = account.filter == nil ? nil : FakeFilter([])
+        let filter: (any HeaderFilterRunner)? = account.filter == nil ? nil
+            : FakeFilter(Array(repeating: scenario.filterDecision ?? .keep, count: 10))
         let store = MemoryStore()
         var status = ExitStatus.ok
         do {
             try Retrieval(session: session, openStore: { store }, makeSink: { MemorySink() }, filter: filter,
-                          observer: nil, receivedHeader: nil).run()
+                          observer: nil, receivedHeader: nil).run(statusOnly: scenario.arguments.contains("-s"))
         } catch {
             status = exitStatus(for: error)
         }

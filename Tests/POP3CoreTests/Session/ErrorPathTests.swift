@@ -120,3 +120,26 @@ import TestSupport
         #expect(harness.sink.committed.first?.count == 2)
     }
 }
+
+@Suite struct ThroughputTests {
+    /// 200,000 lines with dot-stuffing: exercises the per-line hot path.
+    @Test func manyLines() throws {
+        var body: [UInt8] = []
+        body.reserveCapacity(17_000_000)
+        body += Array("+OK\r\nSubject: big\r\n\r\n".utf8)
+        let line = Array("The quick brown fox jumps over the lazy dog, again and again and again!!\r\n".utf8)
+        let dotted = Array("..leading dot line\r\n".utf8)
+        for i in 0..<200_000 { body += i % 10 == 0 ? dotted : line }
+        body += Array(".\r\n".utf8)
+        let reader = LineReader(transport: ScriptedTransport(serverBytes: body, chunkSize: 1 << 16))
+        _ = try reader.readLine()
+        var lines = 0
+        var bytes = 0
+        try MultilineReader.readData(from: reader) { piece in
+            bytes += piece.bytes.count
+            if piece.endsLine { lines += 1 }
+        }
+        #expect(lines == 200_002)
+        #expect(bytes == "Subject: big".utf8.count + 180_000 * (line.count - 2) + 20_000 * (dotted.count - 3))
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 @testable import POP3Core
 
@@ -30,5 +32,69 @@ import Testing
         #expect(parts[1].count == 2 && parts[3] == "2026")
         #expect(parts[4].count == 8)
         #expect(parts[5].count == 5 && (parts[5].hasPrefix("+") || parts[5].hasPrefix("-")))
+    }
+}
+
+@Suite struct ReceivedHeaderDifferentialTests {
+    @Test func sameHeaderAsReferenceMpop() throws {
+        let script = """
+        <-- +OK ready
+        --> CAPA
+        <-- -ERR
+        --> USER joe
+        <-- +OK
+        --> PASS pw
+        <-- +OK
+        --> STAT
+        <-- +OK 1 10
+        --> LIST
+        <-- +OK
+        <-- 1 10
+        <-- .
+        --> UIDL
+        <-- +OK
+        <-- 1 u1
+        <-- .
+        --> RETR 1
+        <-- +OK
+        <-- Subject: x
+        <--
+        <-- .
+        --> DELE 1
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """
+        let home = try TemporaryDirectory(prefix: "mpop-received")
+        let server = try ScriptedServer(script)
+        let rc = try home.write(".mpoprc", """
+        account default
+        host 127.0.0.1
+        port \(server.port)
+        user joe
+        password pw
+        auth user
+        delivery mbox \(home.url("mbox"))
+        """)
+        let result = try MpopBinary.reference.run(["-C", rc, "-q"], home: home.path)
+        #expect(server.finish() == [], "\(result)")
+        let mbox = try String(contentsOfFile: home.url("mbox"), encoding: .utf8).split(separator: "\n")
+        let reference = mbox.dropFirst().prefix(3).map(String.init)
+
+        let ours = try ScriptedServer(script)
+        let transport = try LoopbackTransport(port: ours.port)
+        let session = POP3Session(account: testAccount { $0.host = "127.0.0.1" }, transport: transport,
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+        var context = ReceivedHeaderContext.local()
+        context.localUser = "mpoptest"
+        let lines = ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: context.localCanonicalName,
+                                         localUser: context.localUser, time: 0)
+        transport.close()
+        _ = ours.finish(timeout: 1)
+        #expect(reference.count == 3)
+        #expect(lines[0] == reference.first)
+        #expect(lines[1] == reference.dropFirst().first)
+        #expect(lines[2].hasPrefix("\tfor <mpoptest>; "))
+        #expect(reference.last?.hasPrefix("\tfor <mpoptest>; ") == true)
     }
 }

@@ -159,7 +159,8 @@ let secondMessage = """
         #expect(error?.exitStatus == .tempFail)
         #expect(run.store.stored() == ["1.msg"])
         #expect(run.store.saves == 1)
-        #expect(run.store.events == ["record 1.msg", "save"])
+        // Recorded at its commit, made durable before the save.
+        #expect(run.store.events == ["record 1.msg", "durable", "save"])
         #expect(run.transport.closed)
         #expect(!run.transport.sentLines.contains("QUIT"))
     }

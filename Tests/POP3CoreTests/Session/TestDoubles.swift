@@ -66,6 +66,9 @@ final class MemoryStore: SeenMessageStore {
         journal += uids
         events.append("record \(uids.joined(separator: ","))")
     }
+    func makeRecordsDurable() throws {
+        events.append("durable")
+    }
     func replace(host: String, user: String, with uids: [String]) {
         lists["\(host) \(user)"] = uids.isEmpty ? nil : uids.sorted()
     }

@@ -131,7 +131,8 @@ import TestSupport
         let path = dir.url("uidls")
         let good = UIDLsJournalRecord(host: "h", user: "u", uid: Array("kept".utf8)).encoded
         let torn = Array(UIDLsJournalRecord(host: "h", user: "u", uid: Array("torn".utf8)).encoded.dropLast(3))
-        try dir.write("uidls.journal", Data(UIDLsJournalRecord.header + good + torn))
+        let marker = Array("@durable\n".utf8)
+        try dir.write("uidls.journal", Data(UIDLsJournalRecord.header + good + marker + torn))
 
         let store = try UIDLsFile.open(path: path)
         #expect(store.uids(host: "h", user: "u") == ["kept"])
@@ -183,5 +184,25 @@ import TestSupport
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["uidls"])
         store.close()
+    }
+}
+
+/// Big mailboxes: reading, folding and writing stay linear.
+@Suite struct UIDLsFileSizeTests {
+    @Test func twoHundredThousandUIDsRoundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.url("uidls")
+        let uids = (0..<200_000).map { "uid-\($0)-\(String(repeating: "x", count: 20))" }
+        let store = try UIDLsFile.open(path: path)
+        store.replace(host: "h", user: "u", with: uids)
+        try store.recordDelivered(Array(uids[..<1000]) + ["extra"], host: "h", user: "u")
+        try store.save()
+        let again = try UIDLsFile.open(path: path)
+        #expect(again.uids(host: "h", user: "u").count == 200_001)
+        try again.recordDelivered(Array(uids[..<5000]), host: "h", user: "u")
+        again.close()
+        let third = try UIDLsFile.open(path: path)
+        #expect(third.lists[0].uids.count == 200_001)
+        third.close()
     }
 }

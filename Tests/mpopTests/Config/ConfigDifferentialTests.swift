@@ -47,6 +47,25 @@ import TestSupport
         #expect(differing == 0, "\(differing) of \(ConfigCorpus.all.count) cases differ")
     }
 
+    /// mpop creates the directories above the UIDLs file, mode 0700, in
+    /// retrieval mode before connecting, but never with `-P`. The account
+    /// points at a closed loopback port, so the retrieval itself fails fast.
+    @Test func uidlsDirectoriesAreCreatedOnlyWithoutPretend() throws {
+        try Prerequisites.requireReferenceMpop()
+        let rc = "account a\nhost 127.0.0.1\nport 1\ndelivery mda cat\nuidls_file ~/state/uidls/%U_at_%H\n"
+        for binary in [MpopBinary.reference, MpopBinary.ours] {
+            let home = try TemporaryDirectory(prefix: "mpop-uidls")
+            _ = try home.write("rc", rc)
+            _ = try binary.run(["-C", "rc", "-P", "a"], home: home.path, workingDirectory: home.path)
+            #expect(!FileManager.default.fileExists(atPath: home.url("state")), "\(binary.path) -P created directories")
+            _ = try binary.run(["-C", "rc", "a"], home: home.path, workingDirectory: home.path)
+            for directory in ["state", "state/uidls"] {
+                let attributes = try FileManager.default.attributesOfItem(atPath: home.url(directory))
+                #expect((attributes[.posixPermissions] as? Int) == 0o700, "\(binary.path): \(directory)")
+            }
+        }
+    }
+
     /// Recreates the case's files in `home` (emptied first) and runs `mpop`
     /// from `bin` there.
     private func run(_ testCase: ConfigCase, home: String, bin: String) throws -> RunResult {

@@ -63,7 +63,9 @@ struct ConfigureDifferentialTests {
             """, mode: 0o755)
         let environment = ["HOME": dir.path, "PATH": "/usr/sbin:/usr/bin:/bin", "LC_ALL": "C",
                            "ADDRESS": testCase.address]
-        let arguments = ["-n", "-m", script]
+        // Through sh rather than executed: a file just written can be busy
+        // for exec while other tests fork.
+        let arguments = ["-n", "-m", "/bin/sh", script]
         let expected = try ProgramRunner.run("/usr/bin/unshare", arguments + [MpopBinary.reference.path] + testCase.records,
                                              environment: environment, timeout: 30)
         try? FileManager.default.removeItem(atPath: dir.path + "/dns.log")

@@ -62,7 +62,8 @@ import TestSupport
 
     /// SIGTERM and SIGINT: mpop stops by itself with an error status, saves
     /// its state (no journal left) and sends no QUIT, so the server deletes
-    /// nothing in that session.
+    /// nothing in that session (unless QUIT was already sent). (A signal before or after the account's
+    /// session ends the process by the default action, as with mpop.)
     @Test func sigtermAndSigintSaveStateAndDeleteNothing() throws {
         let rig = try Rig()
         defer { rig.dovecot.stop() }
@@ -73,15 +74,26 @@ import TestSupport
                 try rig.ledger.send(20, size: 8_000, to: rig.side.mailbox)
             }
             let signal = round % 2 == 0 ? SIGTERM : SIGINT
-            let before = rig.side.mailbox.messages.count
+            let before = Set(rig.side.mailbox.messages.compactMap(MailLedger.messageID(in:)))
             let run = try rig.start()
             let (status, hit) = run.signal(signal, after: Double.random(in: 0...0.6, using: &generator))
-            #expect(status < 128, "signal \(signal) killed mpop: \(status) \(run.stderr)")
-            if hit && status != 0 {
+            if status == 128 + signal {
+                // As mpop, the handlers are in place only while an account is
+                // served; before (or after) it the default action ends the
+                // process, which is harmless only if no state is left unsaved.
+                #expect(rig.journals.isEmpty, "killed by \(signal) with state unsaved: \(rig.journals)")
+            } else if hit && status != 0 {
                 #expect([70, 74, 75].contains(status), "\(status) \(run.stderr)")
                 #expect(run.stderr.contains("operation aborted") || run.stderr.contains("Interrupted"),
                         "\(run.stderr)")
-                #expect(rig.side.mailbox.messages.count == before, "the server deleted mail after an abort")
+                // No QUIT after an abort, so nothing is deleted, unless the
+                // signal came while QUIT was already on the wire (then its
+                // reply's read is interrupted: 74, as with mpop); even then
+                // only delivered mail can have gone.
+                let vanished = before.subtracting(rig.side.mailbox.messages.compactMap(MailLedger.messageID(in:)))
+                let delivered = Set(MailLedger.messageIDs(inMaildir: rig.side.maildir))
+                #expect(vanished.isSubset(of: delivered), "undelivered mail deleted after an abort: \(status) \(run.stderr)")
+                // (dovecot may still be expunging when we look: no count here.)
                 #expect(rig.journals.isEmpty, "state not saved: \(rig.journals)")
             }
         }
@@ -124,7 +136,9 @@ import TestSupport
             UIDLsJournalRecord(host: "127.0.0.1", user: "killed", uid: Array(uid.utf8),
                                proof: DeliveryProof(path: path, size: size)).encoded
         }
-        let journal = UIDLsJournalRecord.header + pending(uids[0], kept, keptSize)
+        // As a killed run of this boot leaves it: no durability marker yet.
+        let boot = Array("@boot \(UIDLsJournalReplay.currentBootID() ?? "unknown")\n".utf8)
+        let journal = UIDLsJournalRecord.header + boot + pending(uids[0], kept, keptSize)
             + pending(uids[1], newDirectory + "never-came", 10)
         try Data(journal).write(to: URL(fileURLWithPath: uidls + ".journal"))
         let again = try rig.side.run(["-q", "test"])

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which journal records a new run may count as delivered.
+///
+/// A record is written as soon as its message is committed, with a plain
+/// `write`: once that returns, the record survives the end of the process,
+/// even by SIGKILL or the OOM killer, because the kernel still holds it.
+/// It survives a power loss or a crash of the machine only once it is
+/// followed by a durability marker, which mpop writes and syncs after the
+/// messages themselves are on disk. So, reading a journal:
+///
+/// - records before the last `@durable` line always count;
+/// - records after it count only when they were written since the machine
+///   last booted (the `@boot` line before them names the boot), since then
+///   the kernel kept them and the messages they stand for.
+///
+/// ```
+/// # mpop UIDLs journal: ...
+/// @boot 6f1c1d5e-3c7a-4d8e-9e1a-0b6c2f4a9d11
+/// pop.example.org alice uid-1 1c291ca3
+/// pop.example.org alice uid-2 0a7d13f2
+/// @durable
+/// pop.example.org alice uid-3 5e0c9b11
+/// ```
+public enum UIDLsJournalReplay {
+    static let bootPrefix = Array("@boot ".utf8)
+    static let durableLine = Array("@durable".utf8)
+
+    /// The line that starts a run's records.
+    static func bootLine(_ bootID: String) -> [UInt8] {
+        bootPrefix + Array(bootID.utf8) + [UInt8(ascii: "\n")]
+    }
+
+    /// The marker that makes every record above it count after any crash.
+    static let durableMarker = durableLine + [UInt8(ascii: "\n")]
+
+    /// The records to count, in order, and whether some of them still wait
+    /// for their marker (then the caller syncs and marks them: a run after
+    /// a kill must not rely on them, for example by deleting their messages
+    /// on the server, before they are durable).
+    /// - Parameter currentBootID: this boot's id, or `nil` when unknown (then
+    ///   only records followed by a marker count).
+    public static func replay(_ bytes: [UInt8], currentBootID: String?)
+        -> (records: [UIDLsJournalRecord], unmarked: Bool) {
+        var accepted: [UIDLsJournalRecord] = []
+        // Records after the last marker, each run's under its own boot.
+        var pending: [(boot: String?, record: UIDLsJournalRecord)] = []
+        var boot: String?
+        var start = 0
+        while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = bytes[start..<end]
+            start = end + 1
+            if line.elementsEqual(durableLine) {
+                accepted += pending.map(\.record)
+                pending = []
+            } else if line.starts(with: bootPrefix) {
+                boot = String(decoding: line.dropFirst(bootPrefix.count), as: UTF8.self)
+            } else if let record = UIDLsJournalRecord.decode(line) {
+                pending.append((boot, record))
+            }
+        }
+        let survivors = pending.filter { currentBootID != nil && $0.boot == currentBootID }
+        return (accepted + survivors.map(\.record), !survivors.isEmpty)
+    }
+
+    /// The kernel's id of this boot, or `nil` when it cannot be read.
+    public static func currentBootID() -> String? {
+        let fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[0..<count], as: UTF8.self)
+            .filter { $0.isHexDigit || $0 == "-" }
+        return text.isEmpty ? nil : text
+    }
+}

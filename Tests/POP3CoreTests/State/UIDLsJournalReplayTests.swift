@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import POP3Core
+
+/// Which journal records count after a crash: records followed by a
+/// durability marker always; unmarked ones only in the boot that wrote them.
+@Suite struct UIDLsJournalReplayTests {
+    static func record(_ uid: String) -> [UInt8] {
+        UIDLsJournalRecord(host: "h", user: "u", uid: Array(uid.utf8)).encoded
+    }
+    static let marker = Array("@durable\n".utf8)
+    static func boot(_ id: String) -> [UInt8] { Array("@boot \(id)\n".utf8) }
+
+    func uids(_ bytes: [UInt8], boot: String?) -> [String] {
+        UIDLsJournalReplay.replay(bytes, currentBootID: boot).records.map { String(decoding: $0.uid, as: UTF8.self) }
+    }
+
+    @Test func markedRecordsCountAfterAnyCrash() {
+        let journal = Self.boot("A") + Self.record("1") + Self.record("2") + Self.marker
+        #expect(uids(journal, boot: "B") == ["1", "2"])
+        #expect(uids(journal, boot: nil) == ["1", "2"])
+        #expect(!UIDLsJournalReplay.replay(journal, currentBootID: "B").unmarked)
+    }
+
+    @Test func unmarkedRecordsCountOnlyInTheBootThatWroteThem() {
+        let journal = Self.boot("A") + Self.record("1") + Self.marker + Self.record("2")
+        #expect(uids(journal, boot: "A") == ["1", "2"])
+        #expect(UIDLsJournalReplay.replay(journal, currentBootID: "A").unmarked)
+        // After a reboot the kernel's copy of message 2 may be gone: fetch it again.
+        #expect(uids(journal, boot: "B") == ["1"])
+        #expect(uids(journal, boot: nil) == ["1"])
+    }
+
+    @Test func eachRunsRecordsKeepTheirOwnBoot() {
+        let journal = Self.boot("A") + Self.record("1") + Self.boot("B") + Self.record("2")
+        #expect(uids(journal, boot: "B") == ["2"])
+        #expect(uids(journal, boot: "A") == ["1"])
+        #expect(uids(journal + Self.marker, boot: "C") == ["1", "2"])
+    }
+
+    @Test func tornMarkerDoesNotCount() {
+        let journal = Self.boot("A") + Self.record("1") + Array(Self.marker.dropLast())
+        #expect(uids(journal, boot: "B") == [])
+    }
+
+    @Test func thisBootHasAnID() {
+        let id = UIDLsJournalReplay.currentBootID()
+        #expect(id?.count == 36)
+    }
+
+    /// Through the store: an unmarked record of this boot counts, and is
+    /// marked durable when the next run opens the file.
+    @Test func nextRunMarksWhatAKilledRunLeft() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.url("uidls")
+        let store = try UIDLsFile.open(path: path)
+        try store.recordDelivered(["a"], host: "h", user: "u")
+        try store.makeRecordsDurable()
+        try store.recordDelivered(["b"], host: "h", user: "u")
+        store.close() // as if killed: no save
+
+        let journal = try #require(FileManager.default.contents(atPath: path + ".journal"))
+        #expect(!journal.suffix(Self.marker.count).elementsEqual(Self.marker))
+        let next = try UIDLsFile.open(path: path)
+        #expect(next.uids(host: "h", user: "u") == ["a", "b"])
+        let after = try #require(FileManager.default.contents(atPath: path + ".journal"))
+        #expect(after.suffix(Self.marker.count).elementsEqual(Self.marker))
+        next.close()
+    }
+}
