@@ -5,6 +5,9 @@ let package = Package(
     name: "mpop",
     products: [
         .executable(name: "mpop", targets: ["mpop"]),
+        // For the fuzzing package under Fuzz/, which depends on this one by path.
+        .library(name: "POP3Core", targets: ["POP3Core"]),
+        .library(name: "Auth", targets: ["Auth"]),
     ],
     targets: [
         // glibc pieces Swift 6 cannot reach safely: getopt_long's globals,
@@ -24,7 +27,8 @@ let package = Package(
                           dependencies: ["POP3Core", "TLSGnu", "Auth", "CSupport"]),
 
         .target(name: "TestSupport", dependencies: ["POP3Core"], path: "Tests/Support"),
-        .testTarget(name: "POP3CoreTests", dependencies: ["POP3Core", "TestSupport"]),
+        // TLSGnu for MD5 (APOP), which POP3Core takes from outside.
+        .testTarget(name: "POP3CoreTests", dependencies: ["POP3Core", "TLSGnu", "TestSupport"]),
         .testTarget(name: "TLSGnuTests", dependencies: ["TLSGnu", "POP3Core", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "POP3Core", "TestSupport"]),
         .testTarget(name: "mpopTests", dependencies: ["POP3Core", "TestSupport"]),

@@ -18,6 +18,7 @@ public final class DovecotServer: @unchecked Sendable {
     private let mailUID: uid_t
     private let mailGID: gid_t
     private var stopped = false
+    private var passwdStamp = 0
 
     /// Starts dovecot; `certificate` replaces the default one for `localhost`
     /// (for tests of expired or wrong-host certificates).
@@ -120,6 +121,11 @@ public final class DovecotServer: @unchecked Sendable {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("\(name):{PLAIN}\(password):\(mailUID):\(mailGID)::\(home)::\n".utf8))
         try handle.close()
+        // dovecot notices a changed passwd-file by its modification time, in
+        // whole seconds: move it on by at least one for every new user.
+        passwdStamp = max(passwdStamp + 1, Int(Date().timeIntervalSince1970))
+        var times = [timespec(tv_sec: passwdStamp, tv_nsec: 0), timespec(tv_sec: passwdStamp, tv_nsec: 0)]
+        utimensat(AT_FDCWD, passwdFile, &times, 0)
         return ServerMailbox(maildir: home, owner: (mailUID, mailGID))
     }
 

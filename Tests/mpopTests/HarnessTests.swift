@@ -50,4 +50,20 @@ import TestSupport
         #expect(fromMpopd.status == 0, "\(fromMpopd)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: maildir + "/new").count == sent.count + 1)
     }
+
+    @Test func usersAddedAfterALoginCanLogIn() throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let home = try TemporaryDirectory()
+        func login(_ user: String) throws -> RunResult {
+            try MpopBinary.reference.run(
+                ["-A", "--host=127.0.0.1", "--port=\(dovecot.port)", "--auth=user", "--user=\(user)",
+                 "--passwordeval=echo pw-\(user)", "--delivery=mbox,/dev/null"], home: home.path)
+        }
+        _ = try dovecot.addUser("first", password: "pw-first")
+        #expect(try login("first").status == 0)
+        _ = try dovecot.addUser("second", password: "pw-second")
+        let second = try login("second")
+        #expect(second.status == 0, "\(second)\n\(dovecot.log)")
+    }
 }

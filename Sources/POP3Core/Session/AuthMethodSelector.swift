@@ -15,8 +15,9 @@ public struct AuthMethodSelector: Sendable {
     /// Whether this side can do `method`.
     public let clientSupports: @Sendable (String) -> Bool
 
-    public init(saslProvider: (any SASLProvider)?) {
-        let native = Self.nativeMethods
+    /// - Parameter apop: whether APOP can be computed here (an ``MD5Digester`` is at hand).
+    public init(saslProvider: (any SASLProvider)?, apop: Bool = true) {
+        let native = apop ? Self.nativeMethods : Self.nativeMethods.subtracting(["APOP"])
         clientSupports = { method in
             native.contains(method) || (saslProvider?.supports(method) ?? false)
         }

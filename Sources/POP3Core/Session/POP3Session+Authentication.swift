@@ -9,7 +9,7 @@ extension POP3Session {
     ///   ``POP3Error/authNeedsUser(_:)``/``POP3Error/authNeedsPassword(_:)`` (69),
     ///   `command AUTH XOAUTH2 failed` (76), SASL library, protocol and I/O errors.
     public func authenticate() throws {
-        let selector = AuthMethodSelector(saslProvider: saslProvider)
+        let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil)
         let method = try selector.choose(configured: account.auth, capabilities: capabilities,
                                          tlsActive: state.tlsActive)
         let user = account.user
@@ -51,7 +51,8 @@ extension POP3Session {
     /// `APOP user md5hex(timestamp + password)` (RFC 1939 §7).
     private func authenticateAPOP(_ user: String, password: Secret) throws {
         let timestamp = greeting?.apopTimestamp ?? ""
-        let digest = MD5.hexDigest(Array((timestamp + password.exposedValue).utf8))
+        guard let md5 else { preconditionFailure("APOP chosen without an MD5 digester") }
+        let digest = md5.md5Hex(Array((timestamp + password.exposedValue).utf8))
         let reply = try execute(.apop(user: user, digest: Secret(digest)))
         guard reply.isPositive else { throw POP3Error.authenticationFailed(method: "APOP", reply: reply) }
     }

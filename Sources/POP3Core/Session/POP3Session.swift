@@ -19,6 +19,8 @@ public final class POP3Session {
     public let account: Account
     let tlsStarter: (any TLSStarter)?
     let saslProvider: (any SASLProvider)?
+    /// For APOP; without it APOP is not available on this side.
+    let md5: (any MD5Digester)?
     let passwordProvider: PasswordProvider
     let dialogue: (any DialogueObserver)?
     let abortSignal: () -> Int32
@@ -57,7 +59,8 @@ public final class POP3Session {
     ///   - serverIdentity: the peer's names when known (from ``Connection``);
     ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
-                saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
+                password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
                 abortSignal: @escaping () -> Int32 = { csupport_abort_signal() },
                 serverIdentity: ServerIdentity? = nil) {
@@ -65,6 +68,7 @@ public final class POP3Session {
         self.transport = transport
         self.tlsStarter = tlsStarter
         self.saslProvider = saslProvider
+        self.md5 = md5
         passwordProvider = password
         self.dialogue = dialogue
         self.abortSignal = abortSignal
@@ -87,10 +91,11 @@ public final class POP3Session {
 
     /// A session over a fresh ``Connection``, with the peer names it found.
     public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
-                            saslProvider: (any SASLProvider)?, password: @escaping PasswordProvider,
+                            saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
+                            password: @escaping PasswordProvider,
                             dialogue: (any DialogueObserver)? = nil) {
         self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
-                  saslProvider: saslProvider, password: password, dialogue: dialogue,
+                  saslProvider: saslProvider, md5: md5, password: password, dialogue: dialogue,
                   serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
                                                  canonicalName: connection.canonicalName,
                                                  address: connection.address))
@@ -103,6 +108,7 @@ public final class POP3Session {
     ///
     /// - Throws: ``POP3Error/noGreeting(reply:hint:)`` (76; with a hint on
     ///   port 995 when STARTTLS is configured and no greeting comes),
+    ///   ``POP3Error/emptyReply`` (76) when the connection ends first,
     ///   ``POP3Error/stlsNotOffered`` (69), `command STLS failed` (76, also
     ///   when bytes follow the STLS `+OK` unencrypted), TLS and I/O errors.
     public func open() throws {
@@ -117,7 +123,8 @@ public final class POP3Session {
             if case .lineTooLong = error { throw POP3Error.noGreeting(reply: nil, hint: nil) }
             throw error
         }
-        guard let line else { throw POP3Error.noGreeting(reply: nil, hint: nil) }
+        // A connection closed before the greeting is mpop's "empty reply".
+        guard let line else { throw POP3Error.emptyReply }
         let greeting = try Greeting(line: line)
         self.greeting = greeting
         capabilities.apop = greeting.apopTimestamp != nil
@@ -176,9 +183,16 @@ public final class POP3Session {
     /// Sends CAPA and merges the answer into ``capabilities``.
     /// A negative reply means the server has no CAPA (§3.1 step 4).
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` beyond
-    ///   mpop's 50 lines, protocol and I/O errors.
+    ///   mpop's 50 lines or when the connection ends instead of a reply,
+    ///   protocol and I/O errors.
     func requestCapabilities() throws {
-        let reply = try execute(.capa)
+        let reply: StatusLine
+        do {
+            reply = try execute(.capa)
+        } catch POP3Error.emptyReply {
+            // mpop words a connection closed instead of a CAPA reply so.
+            throw POP3Error.invalidReplyTo(command: "CAPA", serverMessage: nil)
+        }
         if reply.isPositive {
             capabilities.capa = true
             try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
@@ -300,7 +314,9 @@ public final class POP3Session {
         try open()
         try checkAbort(betweenPhases: true)
         try authenticate()
-        try quit()
+        // As in mpop, a failed QUIT does not matter here: the login, which
+        // is all --auth-only asks about, has succeeded.
+        try? quit()
     }
 
     var lineReader: LineReader { reader }

@@ -111,6 +111,7 @@ extension Retrieval {
                 }
                 try writer.commit()
             }
+            observer?.messageDelivered(number: record.number, size: record.size)
         } catch {
             writer?.abort()
             if !transferred { observer?.retrievalAborted() }
@@ -166,6 +167,7 @@ extension Retrieval {
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
         })
         try session.quit()
+        observer?.messagesDeleted(count: doomed.count)
         for index in doomed { records[index].isOld = false }
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()

@@ -77,7 +77,8 @@ public final class Retrieval {
             }
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
             if statusOnly {
-                try session.quit()
+                // The status is out; like mpop, ignore how QUIT goes.
+                try? session.quit()
                 store.close()
                 self.store = nil
                 session.close()

@@ -24,4 +24,17 @@ public protocol RetrievalObserver: AnyObject {
     func retrievalFinished()
     /// The transfer of the current message failed.
     func retrievalAborted()
+    /// The current message was committed to its delivery (the MDA accepted
+    /// it, the file is in place); `size` is its LIST size. Called after
+    /// ``retrievalFinished()``, only when the commit succeeded.
+    func messageDelivered(number: Int, size: Int64)
+    /// The server accepted `count` DELE commands and then QUIT, so those
+    /// messages are gone. Not called with `keep`, nor when DELE or QUIT fails.
+    func messagesDeleted(count: Int)
+}
+
+/// Observers that only print mpop's output need no counts.
+extension RetrievalObserver {
+    public func messageDelivered(number: Int, size: Int64) {}
+    public func messagesDeleted(count: Int) {}
 }

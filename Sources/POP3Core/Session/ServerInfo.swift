@@ -70,7 +70,8 @@ extension POP3Session {
                           greetingText: greeting?.displayText ?? "", tls: tls, capabilities: capabilities,
                           startTLSConfigured: account.tls && account.tlsStartTLS,
                           tlsActive: state.tlsActive, authenticated: authenticated))
-        try quit()
+        // The report is out; like mpop, ignore how QUIT goes.
+        try? quit()
     }
 
     /// mpop ignores authentication errors in `--serverinfo` except I/O,

@@ -10,7 +10,9 @@ import POP3Core
 /// those of the C program.
 enum CommandLineParser {
     /// The long options in mpop's table order, which fixes the order of the
-    /// candidates in glibc's "ambiguous" message.
+    /// candidates in glibc's "ambiguous" message. Our own options come after
+    /// mpop's, so a prefix that was ambiguous lists mpop's candidates in the
+    /// same order, followed by ours.
     private enum LongOption: Int32, CaseIterable {
         case version = 256, help, configure, quiet, halfQuiet, pretend, debug, serverInfo, file
         case authOnly, allAccounts, statusOnly, delivery, uidlsFile, onlyNew, keep, killSize
@@ -18,6 +20,8 @@ enum CommandLineParser {
         case passwordEval, proxyHost, proxyPort, sourceIP, socket, tls, tlsStartTLS
         case tlsTrustFile, tlsCRLFile, tlsFingerprint, tlsKeyFile, tlsCertFile, tlsCertCheck
         case tlsForceSSLv3, tlsMinDHPrimeBits, tlsPriorities, tlsHostOverride
+        // Not in mpop 1.4.18.
+        case summary
 
         var name: String {
             switch self {
@@ -64,6 +68,7 @@ enum CommandLineParser {
             case .tlsMinDHPrimeBits: "tls-min-dh-prime-bits"
             case .tlsPriorities: "tls-priorities"
             case .tlsHostOverride: "tls-host-override"
+            case .summary: "summary"
             }
         }
 
@@ -215,6 +220,10 @@ enum CommandLineParser {
             return
         case .statusOnly:
             invocation.statusOnly = true
+            return
+        case .summary:
+            guard let format = Invocation.SummaryFormat(rawValue: value) else { throw invalid() }
+            invocation.summary = format
             return
         case .tlsForceSSLv3:
             // Accepted and ignored, for command lines written for mpop <= 1.0.29.

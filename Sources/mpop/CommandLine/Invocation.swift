@@ -12,6 +12,14 @@ struct Invocation: Sendable {
         case configure(address: String)
     }
 
+    /// What `--summary` prints after each account of retrieval mode.
+    enum SummaryFormat: String, Sendable {
+        /// Nothing (the default).
+        case off
+        /// One JSON object per account and line on stdout (``RunSummary``).
+        case json
+    }
+
     /// `--version`
     var printVersion = false
     /// `--help`
@@ -37,6 +45,8 @@ struct Invocation: Sendable {
     var authOnly = false
     /// `-s`
     var statusOnly = false
+    /// `--summary`
+    var summary = SummaryFormat.off
     /// `-C FILE`, as given (no tilde expansion).
     var configurationFile: String?
     /// The account names after the options, in order; may repeat.

@@ -15,6 +15,7 @@ enum AccountConnection {
         return POP3Session(account: account, transport: connection.transport,
                            tlsStarter: account.tls ? GnuTLSStarter() : nil,
                            saslProvider: GSASLProvider(),
+                           md5: GnuTLSMD5(),
                            password: { _ in try passwords.obtain(for: account) },
                            dialogue: debug ? DebugPrinter() : nil,
                            serverIdentity: identity)

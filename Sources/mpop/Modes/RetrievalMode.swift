@@ -6,7 +6,8 @@ import POP3Core
 
 /// Retrieval mode, with `-A` (authenticate only) and `-s` (status only):
 /// each account in turn, its errors followed by `error during mail
-/// retrieval`; after an abort by a signal the remaining accounts are skipped.
+/// retrieval`, then its `--summary` line; after an abort by a signal the
+/// remaining accounts are skipped.
 struct RetrievalMode {
     let invocation: Invocation
 
@@ -20,9 +21,14 @@ struct RetrievalMode {
             csupport_clear_abort()
             csupport_install_abort_handlers()
             defer { csupport_restore_default_handlers() }
+            let tally = invocation.summary == .json ? RetrievalTally(account: account, next: printer) : nil
+            defer {
+                if let tally { Console.out(tally.summary.jsonLine) }
+            }
             do {
-                try retrieve(account, printer: printer, receivedHeader: receivedHeader)
+                try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader)
             } catch {
+                tally?.fail(with: error)
                 Console.report(error)
                 if let name = account.name, let file = account.configurationFile {
                     Console.diagnostic("error during mail retrieval (account \(name) from \(file))")
@@ -43,7 +49,7 @@ struct RetrievalMode {
         return invocation.printProgress ? .full : .statusOnly
     }
 
-    private func retrieve(_ account: Account, printer: RetrievalPrinter,
+    private func retrieve(_ account: Account, observer: any RetrievalObserver,
                           receivedHeader: ReceivedHeaderContext) throws {
         let session = try AccountConnection.session(for: account, debug: invocation.debug)
         if invocation.authOnly {
@@ -59,7 +65,7 @@ struct RetrievalMode {
             openStore: { try UIDLsFile.open(path: account.uidlsFile) },
             makeSink: { try makeSink(for: delivery) },
             filter: account.filter.map { HeaderFilter(command: $0) },
-            observer: printer,
+            observer: observer,
             receivedHeader: account.receivedHeader ? receivedHeader : nil)
         try retrieval.run(statusOnly: invocation.statusOnly)
     }

@@ -1,5 +1,5 @@
 /// The text of `mpop --help`: mpop 1.4.18's, word for word, but for the
-/// address for bug reports.
+/// address for bug reports and the line for our own `--summary`.
 enum HelpText {
     static let text = """
         Usage:
@@ -64,6 +64,7 @@ enum HelpText {
           --filter=[program]           set/unset header filter
           --delivery=method,arg        set the mail delivery method
           --uidls-file=filename        set file to store UIDLs
+          --summary=(off|json)         print one line of JSON per account when done
 
         Report bugs to the issue tracker of mpop in Swift.
 

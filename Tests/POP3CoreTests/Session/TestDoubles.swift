@@ -1,5 +1,6 @@
 import TestSupport
 @testable import POP3Core
+import TLSGnu
 
 /// "TLS" that keeps talking to the same scripted peer, so transcripts can
 /// continue after STLS.
@@ -186,6 +187,7 @@ func makeSession(_ account: Account, _ transport: ScriptedTransport, sasl: (any 
                  tls: FakeTLSStarter = FakeTLSStarter(), dialogue: (any DialogueObserver)? = nil,
                  password: @escaping PasswordProvider = { _ in nil }, abort: @escaping () -> Int32 = { 0 })
     -> POP3Session {
-    POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, password: password,
+    POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, md5: GnuTLSMD5(),
+                password: password,
                 dialogue: dialogue, abortSignal: abort, serverIdentity: ServerIdentity(host: account.host ?? ""))
 }

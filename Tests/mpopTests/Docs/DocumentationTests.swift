@@ -44,6 +44,29 @@ import TestSupport
         }
     }
 
+    /// The configuration commands the parser knows, read from its source,
+    /// plus the three it handles before the per-account ones.
+    static func configurationCommands() throws -> [String] {
+        let parser = try contents("Sources/POP3Core/Config/ConfigFileParser+Commands.swift")
+        let regex = try NSRegularExpression(pattern: #"^        case "([a-z0-9_]+)":"#, options: .anchorsMatchLines)
+        let range = NSRange(parser.startIndex..., in: parser)
+        let commands = regex.matches(in: parser, range: range).map { String(parser[Range($0.range(at: 1), in: parser)!]) }
+        return ["defaults", "account", "eval"] + commands
+    }
+
+    @Test func everyConfigurationCommandHasAnEntryInTheManPage() throws {
+        let commands = try Self.configurationCommands()
+        #expect(commands.count >= 36, "parsed \(commands)")
+        let manual = try Self.contents("Docs/mpop.1")
+        for command in commands {
+            // An entry: a tag (.TP, or .TQ for a second tag) starting with the command in bold.
+            let name = NSRegularExpression.escapedPattern(for: command)
+            let entry = try NSRegularExpression(pattern: #"^\.T[PQ]\n\.B[IR]? "# + name + #"( |$)"#, options: .anchorsMatchLines)
+            #expect(entry.firstMatch(in: manual, range: NSRange(manual.startIndex..., in: manual)) != nil,
+                    "configuration command \(command) has no entry in Docs/mpop.1")
+        }
+    }
+
     @Test func manPageRendersWithoutWarnings() throws {
         try Prerequisites.require("/usr/bin/groff", package: "groff-base")
         let check = try ProgramRunner.run("/usr/bin/groff", ["-man", "-ww", "-z", Self.path("Docs/mpop.1")],
@@ -56,7 +79,7 @@ import TestSupport
                                          environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"])
         #expect(text.status == 0)
         for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "CONFIGURATION FILE", "AUTHENTICATION",
-                        "TLS", "DELIVERY", "UIDLS FILE", "EXIT STATUS", "FILES", "ENVIRONMENT", "EXAMPLES",
+                        "TLS", "DELIVERY", "UIDLS FILE", "RUN SUMMARY", "EXIT STATUS", "FILES", "ENVIRONMENT", "EXAMPLES",
                         "COMPATIBILITY", "SEE ALSO"] {
             #expect(text.stdout.contains("\n" + section + "\n"), "section \(section) missing")
         }
@@ -129,6 +152,22 @@ import TestSupport
                 == ["scram-sha-1", "scram-sha-256"])
         #expect(try Self.bashComplete(["mpop", "--keep", "=", ""], home: home.path) == ["on", "off"])
         #expect(try Self.bashComplete(["mpop", "--delivery", "=", "ma"], home: home.path) == ["maildir,"])
+        #expect(try Self.bashComplete(["mpop", "--summ"], home: home.path) == ["--summary="])
+        #expect(try Self.bashComplete(["mpop", "--summary", "=", ""], home: home.path).sorted() == ["json", "off"])
+        #expect(try Self.bashComplete(["mpop", "--summary=j"], home: home.path) == ["--summary=json"])
+    }
+
+    @Test func completionsOfferEveryLongOptionOfTheHelp() throws {
+        let bash = try Self.contents("completions/mpop.bash")
+        let zsh = try Self.contents("completions/_mpop")
+        for option in try Self.longOptionsOfHelp() {
+            let words = bash.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "'" }).map(String.init)
+            #expect(words.contains(option) || words.contains(option + "="), "\(option) missing in mpop.bash")
+            // An _arguments spec: '--keep=...', "--auth=...", '(...)--only-new=...', {-q,--quiet}.
+            let spec = try NSRegularExpression(pattern: #"['"),]"# + option + #"[\[=}]"#)
+            #expect(spec.firstMatch(in: zsh, range: NSRange(zsh.startIndex..., in: zsh)) != nil,
+                    "\(option) missing in _mpop")
+        }
     }
 
     @Test func bashCompletesAccountNamesFromTheGivenFile() throws {
