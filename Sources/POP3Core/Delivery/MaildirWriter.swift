@@ -63,7 +63,8 @@ final class MaildirWriter: MessageWriter {
         if !base.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             guard getcwd(&buffer, buffer.count) != nil else { return nil }
-            base = String(cString: buffer) + "/" + base
+            let directory = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+            base = String(decoding: directory, as: UTF8.self) + "/" + base
         }
         return DeliveryProof(path: base + "/new/" + name, size: Int64(info.st_size))
     }
