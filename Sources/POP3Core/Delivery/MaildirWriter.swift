@@ -51,6 +51,24 @@ final class MaildirWriter: MessageWriter {
         fd = -1
     }
 
+    /// The file `new/NAME` under the maildir's absolute path, with the size
+    /// the complete message has in `tmp/`.
+    func prepareCommit() throws -> DeliveryProof? {
+        precondition(!finished, "prepareCommit() after commit() or abort()")
+        encoder.completeLine(into: &sink.buffer)
+        try flush()
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var base = sink.path
+        if !base.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            guard getcwd(&buffer, buffer.count) != nil else { return nil }
+            let directory = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+            base = String(decoding: directory, as: UTF8.self) + "/" + base
+        }
+        return DeliveryProof(path: base + "/new/" + name, size: Int64(info.st_size))
+    }
+
     func abort() {
         guard !finished else { return }
         fail()

@@ -44,4 +44,14 @@ public protocol MessageWriter: AnyObject {
     /// Removes every trace of the unfinished message: an mbox is truncated
     /// back to its size before it, a maildir's tmp file is removed.
     func abort()
+
+    /// Completes the message's bytes (not yet visible to readers) and names
+    /// the file ``commit()`` will create, or `nil` when the sink cannot offer
+    /// such evidence (an MDA, an mbox). Called at most once, right before
+    /// ``commit()``.
+    func prepareCommit() throws -> DeliveryProof?
+}
+
+extension MessageWriter {
+    public func prepareCommit() throws -> DeliveryProof? { nil }
 }

@@ -102,7 +102,15 @@ extension Retrieval {
             })
             observer?.retrievalFinished()
             transferred = true
-            try writer?.commit()
+            if let writer {
+                // Before the commit, with evidence the next run can check: a
+                // kill between the commit and recordDelivered below must not
+                // make the message look new.
+                if hasUIDs, let uid = record.uid, let store, let proof = try writer.prepareCommit() {
+                    try store.recordPending(uid, proof: proof, host: storeHost, user: storeUser)
+                }
+                try writer.commit()
+            }
             observer?.messageDelivered(number: record.number, size: record.size)
         } catch {
             writer?.abort()

@@ -29,4 +29,17 @@ public protocol SeenMessageStore: AnyObject {
 
     /// Releases the lock without writing.
     func close()
+
+    /// Notes, before its commit, that the message with `uid` is about to be
+    /// delivered with `proof`: should the process die before
+    /// ``recordDelivered(_:host:user:)``, the next run counts the message as
+    /// delivered exactly when the proof holds. No fsync is needed: a note
+    /// lost with the power means at worst a message fetched twice, and a
+    /// note whose file did not survive proves nothing, so none is lost.
+    /// - Throws: a ``ReportableError`` (74).
+    func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws
+}
+
+extension SeenMessageStore {
+    public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
 }

@@ -63,9 +63,10 @@ public final class UIDLsFile: SeenMessageStore {
         }
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
-        // A journal left by a run that never saved: its UIDs were delivered.
+        // A journal left by a run that never saved: its UIDs were delivered;
+        // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
-        for record in try journal.readRecords() {
+        for record in try journal.readRecords() where record.proof?.holds() ?? true {
             if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
                 groups[index].uids.append(record.uid)
             } else {
@@ -117,6 +118,14 @@ public final class UIDLsFile: SeenMessageStore {
         let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
         try journal.append(records)
         add(uids.map { Array($0.utf8) }, host: host, user: user)
+    }
+
+    /// Appends a pending record to the journal (a plain write, like every
+    /// record); see ``SeenMessageStore/recordPending(_:proof:host:user:)``.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), proof: proof)])
     }
 
     /// Marks the journal's records durable and syncs it.

@@ -9,15 +9,25 @@
 /// field is the CRC-32 of the text before it, in eight lowercase hex
 /// digits. A line that does not end in a line feed, or whose checksum does
 /// not match, was torn by a crash or damaged and is ignored.
+///
+/// A pending record (``UIDLsFile/recordPending(_:proof:host:user:)``) has
+/// two more fields before the checksum, the proof's path and size:
+///
+/// ```
+/// pop.example.org alice 42 /home/alice/Mail/new/1700000000.M1P2Q3.host 1234 5d2e8a10
+/// ```
 public struct UIDLsJournalRecord: Equatable, Sendable {
     public var host: String
     public var user: String
     public var uid: [UInt8]
+    /// For a pending record: the delivery counts only if this holds.
+    public var proof: DeliveryProof?
 
-    public init(host: String, user: String, uid: [UInt8]) {
+    public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil) {
         self.host = host
         self.user = user
         self.uid = uid
+        self.proof = proof
     }
 
     /// The comment the journal starts with, for a person who finds it.
@@ -31,6 +41,12 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         text += Self.percentEncode(Array(user.utf8))
         text.append(UInt8(ascii: " "))
         text += Self.percentEncode(uid)
+        if let proof {
+            text.append(UInt8(ascii: " "))
+            text += Self.percentEncode(Array(proof.path.utf8))
+            text.append(UInt8(ascii: " "))
+            text += Array(String(proof.size).utf8)
+        }
         let checksum = Self.crc32(text)
         text.append(UInt8(ascii: " "))
         text += Array(Self.hex8(checksum).utf8)
@@ -56,15 +72,22 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     static func decode(_ line: ArraySlice<UInt8>) -> UIDLsJournalRecord? {
         guard line.first != UInt8(ascii: "#") else { return nil }
         let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard fields.count == 4, fields[3].count == 8, fields[3].allSatisfy({ hexValue($0) != nil }),
-              let checksum = UInt32(String(decoding: fields[3], as: UTF8.self), radix: 16),
-              crc32(Array(line[line.startIndex..<fields[3].startIndex - 1])) == checksum,
+        guard fields.count == 4 || fields.count == 6, let last = fields.last,
+              last.count == 8, last.allSatisfy({ hexValue($0) != nil }),
+              let checksum = UInt32(String(decoding: last, as: UTF8.self), radix: 16),
+              crc32(Array(line[line.startIndex..<last.startIndex - 1])) == checksum,
               let host = percentDecode(fields[0]), let user = percentDecode(fields[1]),
               let uid = percentDecode(fields[2]) else {
             return nil
         }
+        var proof: DeliveryProof?
+        if fields.count == 6 {
+            guard let path = percentDecode(fields[3]),
+                  let size = Int64(String(decoding: fields[4], as: UTF8.self)) else { return nil }
+            proof = DeliveryProof(path: String(decoding: path, as: UTF8.self), size: size)
+        }
         return UIDLsJournalRecord(host: String(decoding: host, as: UTF8.self),
-                                  user: String(decoding: user, as: UTF8.self), uid: uid)
+                                  user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof)
     }
 
     static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Evidence, checkable by a later run, that one message was delivered: the
+/// file its commit creates and that file's size.
+///
+/// Why: between a delivery's commit and the fsynced journal record of its
+/// UID there is a window; a SIGKILL (or power loss) in it used to make the
+/// message look new again, so the next run fetched it twice. The engine
+/// now writes the UID with this proof to the journal *before* the commit,
+/// and the next run counts it as delivered exactly when the proof holds.
+public struct DeliveryProof: Equatable, Sendable {
+    /// Absolute path of the file the commit creates (for a maildir, `DIR/new/NAME`).
+    public var path: String
+    /// Its size in bytes once complete.
+    public var size: Int64
+
+    public init(path: String, size: Int64) {
+        self.path = path
+        self.size = size
+    }
+
+    /// Whether the file is there with its full size. For a maildir a reader
+    /// may since have moved `new/NAME` to `cur/NAME:2,FLAGS`; that counts too.
+    public func holds() -> Bool {
+        if Self.size(of: path) == size { return true }
+        let slash = path.lastIndex(of: "/")
+        guard let slash else { return false }
+        let directory = String(path[..<slash]), name = String(path[path.index(after: slash)...])
+        guard directory.hasSuffix("/new") else { return false }
+        let cur = String(directory.dropLast(4)) + "/cur"
+        guard let dir = opendir(cur) else { return false }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if entryName == name || entryName.hasPrefix(name + ":") {
+                if Self.size(of: cur + "/" + entryName) == size { return true }
+            }
+        }
+        return false
+    }
+
+    private static func size(of path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+}

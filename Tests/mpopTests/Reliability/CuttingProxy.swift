@@ -1,0 +1,96 @@
+import Foundation
+import TestSupport
+
+/// A one-connection TCP proxy on 127.0.0.1 in front of a server, which cuts
+/// both sides abruptly once it has passed `cutAfter` bytes from the server
+/// to the client: a connection that dies at an exact point of a session.
+final class CuttingProxy: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var cut = false
+    private var passed = 0
+
+    /// Whether the cut happened (the session was longer than `cutAfter`).
+    var didCut: Bool { lock.lock(); defer { lock.unlock() }; return cut }
+    /// Bytes passed from the server to the client.
+    var bytesPassed: Int { lock.lock(); defer { lock.unlock() }; return passed }
+
+    init(targetPort: Int, cutAfter: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 1) == 0 else { throw MessageFailure("proxy cannot listen") }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in
+            relay(targetPort: targetPort, cutAfter: cutAfter)
+            done.signal()
+        }.start()
+    }
+
+    /// Waits (bounded) for the relay to end.
+    func finish(timeout: Double = 30) {
+        if done.wait(timeout: .now() + timeout) == .timedOut { shutdown(listener, Int32(SHUT_RDWR)) }
+    }
+
+    deinit { close(listener) }
+
+    private static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return address
+    }
+
+    private func relay(targetPort: Int, cutAfter: Int) {
+        var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        guard poll(&waiting, 1, 30_000) == 1 else { return }
+        let client = accept(listener, nil, nil)
+        guard client >= 0 else { return }
+        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = Self.loopback(port: UInt16(targetPort))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        defer {
+            // An abortive close (RST) as a dying link or server would give.
+            var hard = linger(l_onoff: 1, l_linger: 0)
+            for fd in [client, server] {
+                setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, socklen_t(MemoryLayout<linger>.size))
+                close(fd)
+            }
+        }
+        guard connected == 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: server, events: Int16(POLLIN), revents: 0)]
+        while poll(&fds, 2, 30_000) > 0 {
+            if fds[0].revents != 0 {
+                let n = recv(client, &buffer, buffer.count, 0)
+                guard n > 0, send(server, buffer, n, Int32(MSG_NOSIGNAL)) == n else { return }
+            }
+            if fds[1].revents != 0 {
+                let n = recv(server, &buffer, buffer.count, 0)
+                guard n > 0 else { return }
+                lock.lock()
+                let allowed = min(n, cutAfter - passed)
+                passed += allowed
+                if allowed < n { cut = true }
+                lock.unlock()
+                if allowed > 0 { _ = send(client, buffer, allowed, Int32(MSG_NOSIGNAL)) }
+                if allowed < n { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import TestSupport
+
+/// Counts what became of sent mail: every message carries its own
+/// Message-ID, so "lost" (sent, neither delivered nor still on the server)
+/// and "duplicated" (delivered more than once) can be counted.
+struct MailLedger {
+    private(set) var sentIDs: Set<String> = []
+    private var nextIndex = 1
+
+    /// Puts `count` new messages of about `size` bytes into `mailbox`.
+    mutating func send(_ count: Int, size: Int = 3_000, to mailbox: ServerMailbox) throws {
+        for _ in 0..<count {
+            let index = nextIndex
+            nextIndex += 1
+            try mailbox.put(SampleMessage.make(index: index, size: size),
+                            name: String(format: "%010d.M%07dP1.ledger", 1_700_000_000 + index, index))
+            sentIDs.insert("<sample-\(index)@example.org>")
+        }
+    }
+
+    /// Message-IDs of the messages in a maildir's `new/` and `cur/`, with repeats.
+    static func messageIDs(inMaildir maildir: String) -> [String] {
+        var ids: [String] = []
+        for sub in ["new", "cur"] {
+            let dir = maildir + "/" + sub
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+                let data = FileManager.default.contents(atPath: dir + "/" + name) ?? Data()
+                ids.append(messageID(in: data) ?? "(no Message-ID: \(name))")
+            }
+        }
+        return ids
+    }
+
+    static func messageID(in message: Data) -> String? {
+        let text = String(decoding: message.prefix(8192), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.lowercased().hasPrefix("message-id: ") {
+            return String(line.dropFirst("Message-ID: ".count))
+        }
+        return nil
+    }
+
+    struct Outcome: CustomStringConvertible {
+        var lost: [String]
+        var duplicated: [String]
+        var unexpected: [String]
+        var leftOnServer: Int
+
+        var description: String {
+            "lost \(lost.count) \(lost.prefix(10)), duplicated \(duplicated.count) \(duplicated.prefix(10)), "
+                + "unexpected \(unexpected.prefix(10)), left on server \(leftOnServer)"
+        }
+    }
+
+    /// What became of the sent mail, given the client's maildir and the server's mailbox.
+    func outcome(delivered maildir: String, server: ServerMailbox) -> Outcome {
+        var counts: [String: Int] = [:]
+        for id in Self.messageIDs(inMaildir: maildir) { counts[id, default: 0] += 1 }
+        let onServer = Set(server.messages.compactMap(Self.messageID(in:)))
+        return Outcome(lost: sentIDs.subtracting(counts.keys).subtracting(onServer).sorted(),
+                       duplicated: counts.filter { $0.value > 1 }.keys.sorted(),
+                       unexpected: Set(counts.keys).subtracting(sentIDs).sorted(),
+                       leftOnServer: server.messages.count)
+    }
+}
