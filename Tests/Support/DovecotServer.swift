@@ -18,7 +18,6 @@ public final class DovecotServer: @unchecked Sendable {
     private let mailUID: uid_t
     private let mailGID: gid_t
     private var stopped = false
-    private var passwdStamp = 0
 
     /// Starts dovecot; `certificate` replaces the default one for `localhost`
     /// (for tests of expired or wrong-host certificates).
@@ -121,11 +120,11 @@ public final class DovecotServer: @unchecked Sendable {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("\(name):{PLAIN}\(password):\(mailUID):\(mailGID)::\(home)::\n".utf8))
         try handle.close()
-        // dovecot notices a changed passwd-file by its modification time, in
-        // whole seconds: move it on by at least one for every new user.
-        passwdStamp = max(passwdStamp + 1, Int(Date().timeIntervalSince1970))
-        var times = [timespec(tv_sec: passwdStamp, tv_nsec: 0), timespec(tv_sec: passwdStamp, tv_nsec: 0)]
-        utimensat(AT_FDCWD, passwdFile, &times, 0)
+        // dovecot looks at the passwd-file at most once a second (on its
+        // clock's whole seconds): a login in the second of an earlier lookup
+        // would not see the new user yet. Wait for the next second.
+        let now = Date().timeIntervalSince1970
+        usleep(useconds_t((now.rounded(.down) + 1.05 - now) * 1_000_000))
         return ServerMailbox(maildir: home, owner: (mailUID, mailGID))
     }
 
