@@ -9,10 +9,18 @@ public enum GSASLLibrary {
     }
 
     /// Whether the library can run `mechanism` (an uppercase SASL name) as a client.
-    public static func supportsClient(_ mechanism: String) -> Bool {
+    /// One library context asked for every answer (the version text asks
+    /// for each mechanism): `gsasl_init` loads and sets up every mechanism,
+    /// which costs more than the question. Made once, on first use, and
+    /// kept for the life of the process; it is only read from.
+    private nonisolated(unsafe) static let queryContext: OpaquePointer? = {
         var context: OpaquePointer?
-        guard gsasl_init(&context) == Int32(GSASL_OK.rawValue), let context else { return false }
-        defer { gsasl_done(context) }
+        guard gsasl_init(&context) == Int32(GSASL_OK.rawValue) else { return nil }
+        return context
+    }()
+
+    public static func supportsClient(_ mechanism: String) -> Bool {
+        guard let context = queryContext else { return false }
         return gsasl_client_support_p(context, mechanism) != 0
     }
 }

@@ -121,14 +121,36 @@ public final class MboxSink: MessageSink {
         var time = time
         var parts = tm()
         gmtime_r(&time, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func padded(_ value: Int32, _ width: Int, _ pad: Character) -> String {
-            let digits = String(value)
-            return String(repeating: pad, count: max(0, width - digits.count)) + digits
+        // Built byte by byte: this runs once per message.
+        var line: [UInt8] = Array("From ".utf8)
+        line.reserveCapacity(envelopeFrom.utf8.count + 40)
+        line.append(contentsOf: envelopeFrom.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: Self.dayNames[Int(parts.tm_wday)].utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: Self.monthNames[Int(parts.tm_mon)].utf8)
+        func append(_ value: Int32, width: Int, pad: UInt8) {
+            var digits: [UInt8] = []
+            var rest = value
+            repeat {
+                digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            if digits.count < width { line.append(contentsOf: repeatElement(pad, count: width - digits.count)) }
+            line.append(contentsOf: digits.reversed())
         }
-        return "From \(envelopeFrom) \(days[Int(parts.tm_wday)]) \(months[Int(parts.tm_mon)])"
-            + "\(padded(parts.tm_mday, 3, " ")) \(padded(parts.tm_hour, 2, "0")):\(padded(parts.tm_min, 2, "0"))"
-            + ":\(padded(parts.tm_sec, 2, "0")) \(parts.tm_year + 1900)"
+        append(parts.tm_mday, width: 3, pad: UInt8(ascii: " "))
+        line.append(UInt8(ascii: " "))
+        append(parts.tm_hour, width: 2, pad: UInt8(ascii: "0"))
+        line.append(UInt8(ascii: ":"))
+        append(parts.tm_min, width: 2, pad: UInt8(ascii: "0"))
+        line.append(UInt8(ascii: ":"))
+        append(parts.tm_sec, width: 2, pad: UInt8(ascii: "0"))
+        line.append(UInt8(ascii: " "))
+        append(parts.tm_year + 1900, width: 0, pad: UInt8(ascii: "0"))
+        return String(decoding: line, as: UTF8.self)
     }
+
+    private static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

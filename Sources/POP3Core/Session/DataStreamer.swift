@@ -22,17 +22,24 @@ struct DataStreamer {
                        begin: (String?) throws -> Append,
                        observe: (MultilineReader.Piece) throws -> Void) throws {
         var append: Append? = needsEnvelopeFrom ? nil : try begin(nil)
-        var held: [([UInt8], Bool)] = []
-        var heldBytes = 0
+        // The held pieces, back to back in one buffer (no allocation per
+        // header line), and where each ends.
+        var held: [UInt8] = []
+        var heldPieces: [(end: Int, endsLine: Bool)] = []
         var atLineStart = true
         var scanner = EnvelopeSender()
         func release() throws {
             let target = try begin(scanner.result)
             append = target
-            for (bytes, endsLine) in held {
-                try bytes.withUnsafeBytes { try target($0, endsLine) }
+            try held.withUnsafeBytes { bytes in
+                var start = 0
+                for (end, endsLine) in heldPieces {
+                    try target(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), endsLine)
+                    start = end
+                }
             }
             held = []
+            heldPieces = []
         }
         try MultilineReader.readData(from: reader) { piece in
             try observe(piece)
@@ -42,10 +49,10 @@ struct DataStreamer {
             }
             if atLineStart { scanner.consider(line: piece.bytes) }
             let headerEnds = atLineStart && piece.endsLine && piece.bytes.isEmpty
-            held.append((Array(piece.bytes), piece.endsLine))
-            heldBytes += piece.bytes.count
+            held.append(contentsOf: piece.bytes)
+            heldPieces.append((held.count, piece.endsLine))
             atLineStart = piece.endsLine
-            if headerEnds || heldBytes > headerLimit { try release() }
+            if headerEnds || held.count > headerLimit { try release() }
         }
         if append == nil { try release() }
     }

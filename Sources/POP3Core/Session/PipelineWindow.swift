@@ -17,7 +17,9 @@ public struct PipelineWindow: Sendable {
     }
 
     /// Sends `send(items[i...j])` in groups and calls `receive(item)` for each
-    /// item in order; `afterBatch` runs whenever reading pauses to refill.
+    /// item in order; `afterBatch` runs whenever reading paused to refill,
+    /// right after the refill was sent (or, at the end, after the last
+    /// reply), so that the server works on the new commands meanwhile.
     public func run<Item>(_ items: [Item], send: ([Item]) throws -> Void, receive: (Item) throws -> Void,
                           afterBatch: () throws -> Void = {}) throws {
         var sent = 0
@@ -28,11 +30,16 @@ public struct PipelineWindow: Sendable {
                 try send(Array(items[sent..<upTo]))
                 sent = upTo
             }
+            if received > 0 {
+                try afterBatch()
+            }
             let keep = sent < items.count ? minimum : 0
             while sent - received > keep {
                 try receive(items[received])
                 received += 1
             }
+        }
+        if received > 0 {
             try afterBatch()
         }
     }

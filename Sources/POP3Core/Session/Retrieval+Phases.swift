@@ -66,6 +66,9 @@ extension Retrieval {
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             try retrieve(index, into: sink)
+        }, afterBatch: {
+            // Once per pipelined window, while the server's replies to the
+            // commands still in flight fill the socket buffer.
             if pendingCommitted.count >= syncBatchSize { try flushCommitted() }
         })
         try flushCommitted()

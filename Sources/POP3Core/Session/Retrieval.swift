@@ -19,8 +19,11 @@ public final class Retrieval {
     let filter: (any HeaderFilterRunner)?
     let observer: (any RetrievalObserver)?
     let receivedHeaderContext: ReceivedHeaderContext?
-    /// How many committed messages may wait for one sync.
-    public var syncBatchSize = 20
+    /// How many committed messages may wait for one sync. The sync runs
+    /// when reading pauses to refill the pipelining window, so the default
+    /// is one window's refill (mpop's PIPELINE_MAX − PIPELINE_MIN); without
+    /// pipelining it is a plain count.
+    public var syncBatchSize = PipelineWindow.pipelined.maximum - PipelineWindow.pipelined.minimum
 
     var records: [MessageRecord] = []
     var hasUIDs = false

@@ -24,6 +24,15 @@ public final class UIDLsFile: SeenMessageStore {
     private var fd: Int32
     private let journal: UIDLsJournal
     private var isOpen = true
+    /// The UIDs of each list as a set, built on the first ``add(_:host:user:)``
+    /// to a list and kept up to date, so that recording one delivery at a
+    /// time costs O(1) instead of rebuilding a set of the whole list.
+    private var knownUIDs: [ListKey: Set<[UInt8]>] = [:]
+
+    private struct ListKey: Hashable {
+        let host: String
+        let user: String
+    }
 
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal) {
         self.path = path
@@ -138,6 +147,7 @@ public final class UIDLsFile: SeenMessageStore {
     public func replace(host: String, user: String, with uids: [String]) {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         let bytes = uids.map { Array($0.utf8) }
+        knownUIDs[ListKey(host: host, user: user)] = nil
         if let index = index(host: host, user: user) {
             if bytes.isEmpty {
                 lists.remove(at: index)
@@ -207,9 +217,11 @@ public final class UIDLsFile: SeenMessageStore {
             lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
         }
-        var known = Set(lists[index].uids)
+        let key = ListKey(host: host, user: user)
+        var known = knownUIDs.removeValue(forKey: key) ?? Set(lists[index].uids)
         for uid in uids where known.insert(uid).inserted {
             lists[index].uids.append(uid)
         }
+        knownUIDs[key] = known
     }
 }

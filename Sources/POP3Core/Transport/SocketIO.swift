@@ -26,12 +26,18 @@ public struct SocketIO: Sendable {
     public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetworkError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
-            try waitUntilReady(Int16(POLLIN), failure: NetworkError.readFailed, timedOut: .readTimedOut)
-            let count = recv(descriptor, base, buffer.count, 0)
+            // Try first and wait only when nothing is there: during a
+            // transfer data is nearly always waiting, and a poll before every
+            // read doubled the system calls.
+            let count = recv(descriptor, base, buffer.count, Int32(MSG_DONTWAIT))
             if count >= 0 { return count }
             let code = errno
-            if code == EINTR || code == EAGAIN || code == EWOULDBLOCK {
-                if code == EINTR && csupport_abort_signal() != 0 { throw .aborted(.transfer) }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                try waitUntilReady(Int16(POLLIN), failure: NetworkError.readFailed, timedOut: .readTimedOut)
+                continue
+            }
+            if code == EINTR {
+                if csupport_abort_signal() != 0 { throw .aborted(.transfer) }
                 continue
             }
             throw .readFailed(reason: systemErrorDescription(code))
