@@ -15,15 +15,10 @@ import Glibc
 /// As for ``MaildirSink``, mpop's `chdir` and `umask(077)` are not copied.
 public final class ExchangeSink: MessageSink {
     /// The pickup directory as configured; error messages name it so.
-    public let path: String
+    public var path: String { directory.path }
     public var needsEnvelopeFrom: Bool { false }
 
-    let calls: FileSystemCalls
-    let host: String
-    private(set) var directory: Int32
-    var buffer = OutputBuffer()
-    var writerActive = false
-    var committed = CommittedFiles()
+    let directory: DeliveryDirectory
 
     /// Opens the pickup directory.
     /// - Throws: ``DeliveryError/cannotChangeDirectory(path:errno:)``.
@@ -32,59 +27,31 @@ public final class ExchangeSink: MessageSink {
     }
 
     init(path: String, calls: FileSystemCalls) throws(DeliveryError) {
-        self.path = path
-        self.calls = calls
-        host = UniqueFileName.localHost()
-        directory = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else {
-            throw .cannotChangeDirectory(path: path, errno: errno)
-        }
+        directory = try DeliveryDirectory(path: path, calls: calls)
     }
 
     public func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
-        precondition(directory >= 0, "begin() after close()")
-        precondition(!writerActive, "begin() before the previous message was committed or aborted")
-        let name = UniqueFileName.exchange(host: host)
-        let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw DeliveryError.cannotCreate(path: "\(path)/\(name)", errno: errno)
-        }
+        let name = UniqueFileName.exchange(host: directory.host)
+        let fd = try directory.create(name)
         switch RecordLock.lockForWriting(fd, timeout: 0) {
         case .locked:
             break
         case let .failed(error), let .timedOut(error):
             Glibc.close(fd)
-            unlinkat(directory, name, 0)
+            unlinkat(directory.descriptor, name, 0)
             throw DeliveryError.cannotLock(path: "\(path)/\(name)", errno: error)
         }
-        writerActive = true
-        buffer.removeAll()
-        var encoder = LineEncoder(lineEnding: .crlf)
-        for line in receivedHeader ?? [] {
-            encoder.encodeRaw(line, into: &buffer)
-        }
-        return ExchangeWriter(sink: self, fd: fd, name: name, encoder: encoder)
+        let encoder = directory.startMessage(receivedHeader: receivedHeader, lineEnding: .crlf)
+        return DirectoryFileWriter(directory: directory, fd: fd, workingPath: name, encoder: encoder)
     }
 
     public func syncCommitted() throws {
-        precondition(!writerActive, "syncCommitted() during a message")
-        guard directory >= 0 else { return }
-        try committed.sync(directories: [(directory, path)], removingFailuresFrom: directory, calls: calls)
+        try directory.syncCommitted(subdirectories: [])
     }
 
     /// Closes the directory. Committed files not yet synced are closed
     /// unsynced, which releases their locks.
     public func close() throws {
-        guard directory >= 0 else { return }
-        committed.closeAll()
-        Glibc.close(directory)
-        directory = -1
-    }
-
-    deinit {
-        committed.closeAll()
-        if directory >= 0 {
-            Glibc.close(directory)
-        }
+        directory.close()
     }
 }
