@@ -22,7 +22,7 @@ struct CertificateCheck {
             throw .certificate(reason: GnuTLSSession.text(code))
         }
         if hasTrust && status != 0 {
-            throw .certificate(reason: Self.describe(status))
+            throw .certificate(reason: Self.describe(status), hint: Self.hint(status, settings: settings))
         }
     }
 
@@ -35,7 +35,40 @@ struct CertificateCheck {
         case 16: actual = leaf.fingerprint(GNUTLS_DIG_MD5, size: 16)
         default: actual = nil
         }
-        guard actual == pinned else { throw .certificate(reason: TLSError.fingerprintMismatch) }
+        guard actual == pinned else {
+            throw .certificate(reason: TLSError.fingerprintMismatch, hint: """
+                the server's certificate is not the pinned one; if it was renewed, compare the new \
+                fingerprint (mpop --serverinfo --tls-certcheck=off) with the one your provider \
+                publishes, then update tls_fingerprint
+                """)
+        }
+    }
+
+    /// What the user can change about a refused certificate, from the most
+    /// telling of the status bits.
+    static func hint(_ status: UInt32, settings: TLSSettings) -> String? {
+        func has(_ flag: gnutls_certificate_status_t) -> Bool { status & flag.rawValue != 0 }
+        if has(GNUTLS_CERT_REVOKED) {
+            return "the server's certificate is revoked (tls_crl_file): do not connect to this server"
+        }
+        if has(GNUTLS_CERT_EXPIRED) {
+            return "the server's certificate has expired: tell the server's administrator, "
+                + "or check this computer's clock"
+        }
+        if has(GNUTLS_CERT_NOT_ACTIVATED) {
+            return "the server's certificate is not valid yet: check this computer's clock"
+        }
+        if has(GNUTLS_CERT_SIGNER_NOT_FOUND) || has(GNUTLS_CERT_SIGNER_NOT_CA) {
+            let store = settings.trustFile == "system" || settings.trustFile == nil
+                ? "the system's trust store" : settings.trustFile!
+            return "the certificate's issuer is not in \(store): set tls_trust_file to the certificate "
+                + "of the CA that issued it, or pin the server's certificate with tls_fingerprint"
+        }
+        if has(GNUTLS_CERT_UNEXPECTED_OWNER) {
+            return "the certificate is not for \(settings.serverName): set host to a name it was issued "
+                + "for, or set tls_host_override (see mpop --serverinfo --tls-certcheck=off)"
+        }
+        return nil
     }
 
     /// GnuTLS's wording of verification status bits, e.g. `The certificate

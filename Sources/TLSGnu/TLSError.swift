@@ -12,8 +12,9 @@ public enum TLSError: ReportableError, Equatable, Sendable {
     case file(String)
     /// `TLS handshake failed: <reason>` (76).
     case handshake(reason: String)
-    /// `TLS certificate verification failed: <reason>` (69).
-    case certificate(reason: String)
+    /// `TLS certificate verification failed: <reason>` (69), with what the
+    /// user can change.
+    case certificate(reason: String, hint: String? = nil)
     /// `cannot read from TLS connection: <reason>` (74).
     case readFailed(reason: String)
     /// `cannot write to TLS connection: <reason>` (74).
@@ -28,11 +29,16 @@ public enum TLSError: ReportableError, Equatable, Sendable {
         switch self {
         case let .library(text), let .file(text): return text
         case let .handshake(reason): return "TLS handshake failed: \(reason)"
-        case let .certificate(reason): return "TLS certificate verification failed: \(reason)"
+        case let .certificate(reason, _): return "TLS certificate verification failed: \(reason)"
         case let .readFailed(reason): return "cannot read from TLS connection: \(reason)"
         case let .writeFailed(reason): return "cannot write to TLS connection: \(reason)"
         case .aborted: return "operation aborted"
         }
+    }
+
+    public var hint: String? {
+        if case let .certificate(_, hint) = self { return hint }
+        return nil
     }
 
     public var exitStatus: ExitStatus {

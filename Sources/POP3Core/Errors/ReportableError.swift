@@ -13,10 +13,14 @@ public protocol ReportableError: Error {
     var serverMessage: String? { get }
     /// The sysexits code this error ends the program with.
     var exitStatus: ExitStatus { get }
+    /// What the user can change, printed as `mpop: hint: <hint>` after the
+    /// other lines (mpop has no such line; see Docs/Compatibility.md).
+    var hint: String? { get }
 }
 
 extension ReportableError {
     public var serverMessage: String? { nil }
+    public var hint: String? { nil }
 }
 
 /// The exit status for any error: the error's own for a `ReportableError`,

@@ -51,6 +51,9 @@ public enum Console {
             if let server = error.serverMessage {
                 diagnostic("POP3 server message: " + server)
             }
+            if let hint = error.hint {
+                diagnostic("hint: " + hint)
+            }
         } else {
             diagnostic(String(describing: error))
         }
