@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One list of a UIDLs file: the UIDs stored for a server host and user.
 ///
 /// UIDs are kept as the raw bytes of their lines, so a list read from a
@@ -27,7 +31,12 @@ public struct UIDList: Equatable, Sendable {
     /// The UIDs in `strcmp` order (byte order), without duplicates, as
     /// mpop writes them.
     public var sortedUniqueUIDs: [[UInt8]] {
-        var sorted = uids.sorted { $0.lexicographicallyPrecedes($1) }
+        // A list read from a file mpop wrote is in order already: one
+        // pass instead of a sort.
+        if zip(uids, uids.dropFirst()).allSatisfy({ Self.precedes($0, $1) }) {
+            return uids
+        }
+        var sorted = uids.sorted(by: Self.precedes)
         var write = 0
         for read in sorted.indices where write == 0 || sorted[read] != sorted[write - 1] {
             sorted[write] = sorted[read]
@@ -35,5 +44,14 @@ public struct UIDList: Equatable, Sendable {
         }
         sorted.removeSubrange(write...)
         return sorted
+    }
+
+    /// `strcmp` order of two UIDs: bytes compared unsigned, a prefix first.
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let common = Swift.min(a.count, b.count)
+        let order = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common) }
+        }
+        return order != 0 ? order < 0 : a.count < b.count
     }
 }

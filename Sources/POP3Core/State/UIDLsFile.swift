@@ -115,7 +115,11 @@ public final class UIDLsFile: SeenMessageStore {
 
     public func uids(host: String, user: String) -> Set<String> {
         guard let index = index(host: host, user: user) else { return [] }
-        return Set(lists[index].uidStrings)
+        var set = Set<String>(minimumCapacity: lists[index].uids.count)
+        for uid in lists[index].uids {
+            set.insert(String(decoding: uid, as: UTF8.self))
+        }
+        return set
     }
 
     /// Appends the UIDs to the journal with one write (kill-safe at once,
@@ -146,9 +150,16 @@ public final class UIDLsFile: SeenMessageStore {
 
     public func replace(host: String, user: String, with uids: [String]) {
         precondition(isOpen, "UIDLsFile used after save() or close()")
+        let existing = index(host: host, user: user)
+        // The usual case of a run that fetched nothing new: the same UIDs
+        // in the same order. Then the list stays as it is, bytes and all.
+        if let existing, !uids.isEmpty, lists[existing].uids.count == uids.count,
+           zip(lists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }) {
+            return
+        }
         let bytes = uids.map { Array($0.utf8) }
         knownUIDs[ListKey(host: host, user: user)] = nil
-        if let index = index(host: host, user: user) {
+        if let index = existing {
             if bytes.isEmpty {
                 lists.remove(at: index)
             } else {
@@ -203,6 +214,16 @@ public final class UIDLsFile: SeenMessageStore {
         journal.closeFile()
         Glibc.close(fd)
         fd = -1
+    }
+
+    /// Whether `uid` is exactly `bytes`, compared in place when the string
+    /// is stored as contiguous UTF-8 (as every native string is).
+    private static func bytes(_ bytes: [UInt8], equal uid: String) -> Bool {
+        let utf8 = uid.utf8
+        guard bytes.count == utf8.count else { return false }
+        return utf8.withContiguousStorageIfAvailable { text in
+            bytes.withUnsafeBufferPointer { text.count == 0 || memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+        } ?? bytes.elementsEqual(utf8)
     }
 
     private func index(host: String, user: String) -> Int? {

@@ -65,7 +65,7 @@ final class UIDLsJournal {
             bytes += UIDLsJournalReplay.bootLine(bootID)
         }
         for record in records {
-            bytes += record.encoded
+            record.encode(into: &bytes)
         }
         try write(bytes)
         wroteBootLine = true

@@ -36,22 +36,33 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
 
     /// The record as one line, with its line feed.
     public var encoded: [UInt8] {
-        var text = Self.percentEncode(Array(host.utf8))
+        var text: [UInt8] = []
+        encode(into: &text)
+        return text
+    }
+
+    /// Appends ``encoded`` to `text`, without intermediate arrays: the
+    /// journal writes one record per delivered message.
+    func encode(into text: inout [UInt8]) {
+        let start = text.count
+        text.reserveCapacity(start + host.utf8.count + user.utf8.count + uid.count + 16)
+        Self.percentEncode(host.utf8, into: &text)
         text.append(UInt8(ascii: " "))
-        text += Self.percentEncode(Array(user.utf8))
+        Self.percentEncode(user.utf8, into: &text)
         text.append(UInt8(ascii: " "))
-        text += Self.percentEncode(uid)
+        Self.percentEncode(uid, into: &text)
         if let proof {
             text.append(UInt8(ascii: " "))
-            text += Self.percentEncode(Array(proof.path.utf8))
+            Self.percentEncode(proof.path.utf8, into: &text)
             text.append(UInt8(ascii: " "))
-            text += Array(String(proof.size).utf8)
+            text += String(proof.size).utf8
         }
-        let checksum = Self.crc32(text)
+        let checksum = text.withUnsafeBufferPointer { Self.crc32(UnsafeBufferPointer(rebasing: $0[start...])) }
         text.append(UInt8(ascii: " "))
-        text += Array(Self.hex8(checksum).utf8)
+        for shift in stride(from: 28, through: 0, by: -4) {
+            text.append(Self.lowerHexDigits[Int((checksum >> UInt32(shift)) & 15)])
+        }
         text.append(UInt8(ascii: "\n"))
-        return text
     }
 
     /// The intact records of a journal's text, in order. Comment lines,
@@ -93,15 +104,20 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
+        percentEncode(bytes, into: &output)
+        return output
+    }
+
+    static func percentEncode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, into output: inout [UInt8]) {
         for byte in bytes {
             if byte <= 0x20 || byte >= 0x7f || byte == UInt8(ascii: "%") {
                 output.append(UInt8(ascii: "%"))
-                output += Array(hex2(byte).utf8)
+                output.append(upperHexDigits[Int(byte >> 4)])
+                output.append(upperHexDigits[Int(byte & 15)])
             } else {
                 output.append(byte)
             }
         }
-        return output
     }
 
     static func percentDecode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
@@ -132,23 +148,29 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
 
     /// CRC-32 as in zlib and PNG (reflected polynomial 0xEDB88320).
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { crc32($0) }
+    }
+
+    /// Table-driven, a byte at a time: the journal checksums every record.
+    static func crc32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
+        crcTable.withUnsafeBufferPointer { table in
+            for byte in bytes {
+                crc = table[Int(UInt8(truncatingIfNeeded: crc) ^ byte)] ^ (crc >> 8)
             }
         }
         return ~crc
     }
 
-    private static func hex2(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+    /// The CRC-32 of each byte value, the usual 256-entry table.
+    private static let crcTable: [UInt32] = (0..<256).map { (value: UInt32) in
+        var crc = value
+        for _ in 0..<8 {
+            crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
+        }
+        return crc
     }
 
-    private static func hex8(_ value: UInt32) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - text.count) + text
-    }
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+    private static let lowerHexDigits = Array("0123456789abcdef".utf8)
 }
