@@ -58,6 +58,25 @@ import TestSupport
         _ = listener.finish()
     }
 
+    /// Debian's mpop sends the same requests and reports the same refusal.
+    @Test func mpopSendsAndReportsTheSame() throws {
+        let ours = try proxy(status: 0x05)
+        let ourError = networkError {
+            try Connector().connect(host: "pop.example.org", port: 995, proxyHost: "127.0.0.1",
+                                    proxyPort: ours.port, timeoutSeconds: 10)
+        }
+        let ourRequests = ours.finish()
+
+        let theirs = try proxy(status: 0x05)
+        let home = try TemporaryDirectory(prefix: "mpop-ref-home")
+        let result = try MpopBinary.reference.run(
+            ["--serverinfo", "--host=pop.example.org", "--port=995", "--proxy-host=127.0.0.1",
+             "--proxy-port=\(theirs.port)"], home: home.path, timeout: 30)
+        #expect(theirs.finish() == ourRequests)
+        #expect(result.stderr == "mpop: \(ourError?.explanation ?? "")\n")
+        #expect(result.status == ourError?.exitStatus.rawValue)
+    }
+
     @Test func aServerThatIsNotSOCKS5IsAProxyFailure() throws {
         let listener = try ScriptedListener { connection, _ in
             _ = ScriptedListener.receive(connection, 3)
