@@ -41,18 +41,10 @@ public struct ServerIdentity: Sendable, Equatable {
         guard ok, storage.ss_family == sa_family_t(AF_INET) || storage.ss_family == sa_family_t(AF_INET6) else {
             return identity
         }
-        func name(_ flags: Int32) -> String? {
-            var buffer = [CChar](repeating: 0, count: 1025)
-            let status = withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    getnameinfo($0, length, &buffer, socklen_t(buffer.count), nil, 0, flags)
-                }
-            }
-            guard status == 0 else { return nil }
-            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        identity.canonicalName = name(NI_NAMEREQD)
-        identity.address = name(NI_NUMERICHOST)
+        let peer = ResolvedAddress(family: Int32(storage.ss_family), socketType: Int32(SOCK_STREAM.rawValue),
+                                   protocolNumber: 0, storage: storage, length: length)
+        identity.canonicalName = peer.nameInfo(flags: NI_NAMEREQD)
+        identity.address = peer.nameInfo(flags: NI_NUMERICHOST)
         return identity
     }
 }
