@@ -33,13 +33,15 @@ public final class ExchangeSink: MessageSink {
     public func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
         let name = UniqueFileName.exchange(host: directory.host)
         let fd = try directory.create(name)
-        switch RecordLock.lockForWriting(fd, timeout: 0) {
-        case .locked:
-            break
-        case let .failed(error), let .timedOut(error):
+        do throws(FileLock.Failure) {
+            try FileLock.lockForWriting(fd, seconds: 0)
+        } catch {
             Glibc.close(fd)
             unlinkat(directory.descriptor, name, 0)
-            throw DeliveryError.cannotLock(path: "\(path)/\(name)", errno: error)
+            switch error {
+            case .failed(let code), .timedOut(let code):
+                throw DeliveryError.cannotLock(path: "\(path)/\(name)", errno: code)
+            }
         }
         let encoder = directory.startMessage(receivedHeader: receivedHeader, lineEnding: .crlf)
         return DirectoryFileWriter(directory: directory, fd: fd, workingPath: name, encoder: encoder)

@@ -42,15 +42,14 @@ public final class MboxSink: MessageSink {
         guard fd >= 0 else {
             throw .cannotOpen(path: path, errno: errno)
         }
-        switch RecordLock.lockForWriting(fd, timeout: lockTimeout) {
-        case .locked:
-            break
-        case let .timedOut(error):
+        do throws(FileLock.Failure) {
+            try FileLock.lockForWriting(fd, seconds: lockTimeout)
+        } catch {
             Glibc.close(fd)
-            throw .lockTimedOut(path: path, seconds: lockTimeout, errno: error)
-        case let .failed(error):
-            Glibc.close(fd)
-            throw .cannotLock(path: path, errno: error)
+            switch error {
+            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
+            case .failed(let code): throw .cannotLock(path: path, errno: code)
+            }
         }
         self.fd = fd
         syncedSize = lseek(fd, 0, SEEK_END)
