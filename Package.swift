@@ -36,7 +36,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["POP3Core"], path: "Tests/Support"),
         // TLSGnu for MD5 (APOP), which POP3Core takes from outside.
-        .testTarget(name: "POP3CoreTests", dependencies: ["POP3Core", "TLSGnu", "TestSupport"]),
+        .testTarget(name: "POP3CoreTests", dependencies: ["POP3Core", "TLSGnu", "CSupport", "TestSupport"]),
         .testTarget(name: "TLSGnuTests", dependencies: ["TLSGnu", "POP3Core", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "POP3Core", "TestSupport"]),
         .testTarget(name: "mpopTests", dependencies: ["POP3Core", "TestSupport"]),

@@ -9,13 +9,27 @@ import POP3Core
 /// A callback cannot throw; it keeps the ``NetworkError`` in ``failure``,
 /// returns -1 with `errno` set to `EIO` (a fatal push or pull error for
 /// GnuTLS), and the caller rethrows the kept error.
+///
+/// Pulls are served from a read-ahead buffer: GnuTLS asks for a record's
+/// 5-byte header and then for its body, and a server that sends one small
+/// record per message would otherwise cost two `recv` calls per record.
 final class GnuTLSChannel {
     let io: SocketIO
     /// The socket failure behind GnuTLS's last error, if any.
     var failure: NetworkError?
+    /// Bytes received from the socket that GnuTLS has not pulled yet:
+    /// `readAhead[readStart..<readEnd]`.
+    private let readAhead: UnsafeMutableRawBufferPointer
+    private var readStart = 0
+    private var readEnd = 0
 
     init(io: SocketIO) {
         self.io = io
+        readAhead = .allocate(byteCount: 64 * 1024, alignment: 16)
+    }
+
+    deinit {
+        readAhead.deallocate()
     }
 
     /// Installs the callbacks on `session`; `self` must outlive the session.
@@ -45,16 +59,34 @@ final class GnuTLSChannel {
     }
 
     private func pull(_ data: UnsafeMutableRawPointer?, _ size: Int) -> Int {
-        do {
-            return try io.receive(into: UnsafeMutableRawBufferPointer(start: data, count: size))
-        } catch {
-            return fail(error)
+        guard let data, size > 0 else { return 0 }
+        if readStart == readEnd {
+            if size >= readAhead.count {
+                // A pull as large as the buffer gains nothing from it.
+                do {
+                    return try io.receive(into: UnsafeMutableRawBufferPointer(start: data, count: size))
+                } catch {
+                    return fail(error)
+                }
+            }
+            do {
+                readStart = 0
+                readEnd = try io.receive(into: readAhead)
+            } catch {
+                return fail(error)
+            }
+            if readEnd == 0 { return 0 }
         }
+        let count = min(size, readEnd - readStart)
+        data.copyMemory(from: readAhead.baseAddress! + readStart, byteCount: count)
+        readStart += count
+        return count
     }
 
     /// GnuTLS asks whether data arrives within `milliseconds`: 1 yes, 0 no,
     /// -1 error. An indefinite wait is bounded by the account's timeout.
     private func waitForData(_ milliseconds: UInt32) -> Int32 {
+        if readStart < readEnd { return 1 }
         if milliseconds == cgnutls_indefinite_timeout() {
             do {
                 try io.waitUntilReady(Int16(POLLIN), failure: NetworkError.readFailed, timedOut: .readTimedOut)

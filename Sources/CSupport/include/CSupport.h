@@ -41,4 +41,20 @@ void csupport_ignore_sigpipe(void);
  */
 char *csupport_read_password(const char *prompt);
 
+/*
+ * A background fdatasync for one file descriptor (the UIDLs journal): a
+ * request returns at once, and a thread with every signal blocked syncs
+ * everything written before it started.  The functions return 0, or the
+ * errno of the first failed sync not reported before.
+ */
+typedef struct csupport_syncer csupport_syncer;
+/* Starts the thread; NULL with errno set when it cannot. */
+csupport_syncer *csupport_syncer_create(int fd);
+/* Asks for a sync (at most one starts per 200 ms); reports an earlier failure. */
+int csupport_syncer_request(csupport_syncer *syncer);
+/* Waits until every requested sync has run. */
+int csupport_syncer_wait(csupport_syncer *syncer);
+/* Finishes the requested syncs, stops the thread and frees the syncer. */
+int csupport_syncer_destroy(csupport_syncer *syncer);
+
 #endif

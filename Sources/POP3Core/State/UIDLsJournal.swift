@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,15 +73,31 @@ final class UIDLsJournal {
         unmarked = true
     }
 
-    /// Marks every record so far as durable and syncs the journal (and,
-    /// when it was just created, its directory). Call it only once the
-    /// messages of those records are durable themselves.
-    /// - Throws: ``UIDLsError/system(path:errno:)``.
+    /// Marks every record so far as durable and has the journal synced
+    /// (and, when it was just created, its directory). Call it only once
+    /// the messages of those records are durable themselves.
+    ///
+    /// The journal's own sync runs in the background while the session
+    /// goes on: a marker that a crash of the machine loses leaves its
+    /// records unmarked, and unmarked records of an earlier boot are
+    /// ignored, so the worst a lost marker does is fetch those messages
+    /// again. Nothing that keeps mail safe waits for it: the messages
+    /// themselves were synced before the marker was written.
+    /// - Throws: ``UIDLsError/system(path:errno:)``, also for an earlier
+    ///   background sync that failed.
     func markDurable() throws(UIDLsError) {
         guard unmarked else { return }
         try write(UIDLsJournalReplay.durableMarker)
         unmarked = false
-        guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
+        if syncer == nil {
+            syncer = csupport_syncer_create(fd)
+        }
+        if let syncer {
+            let code = csupport_syncer_request(syncer)
+            guard code == 0 else { throw .system(path: path, errno: code) }
+        } else {
+            guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
+        }
         if createdDirectoryEntry {
             if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
                 throw .system(path: FileSystem.directory(of: path), errno: error.code)
@@ -92,6 +109,8 @@ final class UIDLsJournal {
     /// Whether the journal file was created by this process and its
     /// directory not yet synced.
     private var createdDirectoryEntry = false
+    /// The background sync of `fd`, from the first ``markDurable()`` on.
+    private var syncer: OpaquePointer?
 
     private func write(_ payload: [UInt8]) throws(UIDLsError) {
         var created = false
@@ -122,9 +141,19 @@ final class UIDLsJournal {
     }
 
     func closeFile() {
+        finishBackgroundSync()
         if fd >= 0 {
             close(fd)
             fd = -1
+        }
+    }
+
+    /// Waits for the background sync and stops it; its result no longer
+    /// matters once the journal is closed or removed.
+    private func finishBackgroundSync() {
+        if let syncer {
+            _ = csupport_syncer_destroy(syncer)
+            self.syncer = nil
         }
     }
 
