@@ -12,6 +12,11 @@ import Glibc
 final class UIDLsJournal {
     let path: String
     private var fd: Int32 = -1
+    /// Appends to `fd` once it is open.
+    private var appender: MappedAppender?
+    /// Whether appends may go through a memory mapping (tests turn it off
+    /// to cover the `pwrite` fallback).
+    private let mapsFile: Bool
     /// Whether the next append must first end a torn last line.
     private var needsLineEnd = false
     /// This boot's id, written before this process's first record.
@@ -20,8 +25,9 @@ final class UIDLsJournal {
     /// Records written since the last durability marker.
     private var unmarked = false
 
-    init(uidlsPath: String) {
+    init(uidlsPath: String, mapsFile: Bool = true) {
         path = uidlsPath + ".journal"
+        self.mapsFile = mapsFile
     }
 
     deinit {
@@ -56,8 +62,9 @@ final class UIDLsJournal {
         }
     }
 
-    /// Appends the records with one plain write: from then on they outlive
-    /// this process, and after ``markDurable()`` a crash of the machine too.
+    /// Appends the records (see ``MappedAppender``): from then on they
+    /// outlive this process, and after ``markDurable()`` a crash of the
+    /// machine too.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
         guard !records.isEmpty else { return }
@@ -127,9 +134,8 @@ final class UIDLsJournal {
             bytes.append(UInt8(ascii: "\n"))
         }
         bytes += payload
-        if case .failure(let error) = FileSystem.writeAll(fd, bytes) {
-            throw .system(path: path, errno: error.code)
-        }
+        let error = bytes.withUnsafeBytes { appender!.append($0) }
+        guard error == 0 else { throw .system(path: path, errno: error) }
         needsLineEnd = false
     }
 
@@ -142,6 +148,8 @@ final class UIDLsJournal {
 
     func closeFile() {
         finishBackgroundSync()
+        appender?.close()
+        appender = nil
         if fd >= 0 {
             close(fd)
             fd = -1
@@ -157,22 +165,33 @@ final class UIDLsJournal {
         }
     }
 
+    /// Opens the journal, or creates it (then `created`: it needs its
+    /// header). An existing journal is continued where its data ends: a
+    /// run killed while appending leaves zero bytes after it.
     private func openForAppending(created: inout Bool) throws(UIDLsError) {
-        var descriptor = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+        var descriptor = open(path, O_RDWR | O_CLOEXEC)
         if descriptor < 0 && errno == ENOENT {
-            descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             created = descriptor >= 0
         }
         guard descriptor >= 0 else { throw .system(path: path, errno: errno) }
         fd = descriptor
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
+        var end: off_t = 0
         if !created {
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
-            if info.st_size > 0 {
+            guard let dataEnd = MappedAppender.logicalEnd(of: fd, size: info.st_size) else {
+                throw .system(path: path, errno: errno)
+            }
+            end = dataEnd
+            // Nothing but zeros: a run was killed before its header landed.
+            created = end == 0
+            if end > 0 {
                 var last: UInt8 = 0
-                guard pread(fd, &last, 1, info.st_size - 1) == 1 else { throw .system(path: path, errno: errno) }
+                guard pread(fd, &last, 1, end - 1) == 1 else { throw .system(path: path, errno: errno) }
                 needsLineEnd = last != UInt8(ascii: "\n")
             }
         }
+        appender = MappedAppender(fd: fd, end: end, size: info.st_size, mapping: mapsFile)
     }
 }

@@ -64,8 +64,8 @@ import TestSupport
         #expect(!journal.suffix(Self.marker.count).elementsEqual(Self.marker))
         let next = try UIDLsFile.open(path: path)
         #expect(next.uids(host: "h", user: "u") == ["a", "b"])
+        next.close()
         let after = try #require(FileManager.default.contents(atPath: path + ".journal"))
         #expect(after.suffix(Self.marker.count).elementsEqual(Self.marker))
-        next.close()
     }
 }
