@@ -28,17 +28,20 @@ public final class UIDLsFile: SeenMessageStore {
     /// to a list and kept up to date, so that recording one delivery at a
     /// time costs O(1) instead of rebuilding a set of the whole list.
     private var knownUIDs: [ListKey: Set<[UInt8]>] = [:]
+    /// The file as it was read, until the lists change; then `nil`.
+    private var readBytes: [UInt8]?
 
     private struct ListKey: Hashable {
         let host: String
         let user: String
     }
 
-    private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal) {
+    private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
         self.fd = fd
         self.lists = lists
         self.journal = journal
+        readBytes = bytes
     }
 
     deinit {
@@ -71,7 +74,7 @@ public final class UIDLsFile: SeenMessageStore {
             throw error
         }
         let journal = UIDLsJournal(uidlsPath: path)
-        let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
+        let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal, bytes: bytes)
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
@@ -159,6 +162,9 @@ public final class UIDLsFile: SeenMessageStore {
         }
         let bytes = uids.map { Array($0.utf8) }
         knownUIDs[ListKey(host: host, user: user)] = nil
+        if existing != nil || !bytes.isEmpty {
+            readBytes = nil
+        }
         if let index = existing {
             if bytes.isEmpty {
                 lists.remove(at: index)
@@ -174,10 +180,25 @@ public final class UIDLsFile: SeenMessageStore {
     /// over the file and syncs the directory; then removes the journal and
     /// releases the lock. On failure the old file, the journal and the lock
     /// stay as they were, and the temporary file is removed.
+    ///
+    /// When the file already holds exactly these bytes (a run that found
+    /// nothing new), it is not written again: only its modification time
+    /// is set to now, as a rewrite would, for scripts that watch it.
     /// - Throws: ``UIDLsError`` (74) with mpop's messages.
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         let bytes = UIDLsSerializer.serialize(lists)
+        if let readBytes, readBytes == bytes {
+            guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
+            // The journal goes only once the file that holds its UIDs too
+            // is surely on disk (another program may have written it).
+            if journal.fileExists && fsync(fd) != 0 {
+                throw UIDLsError.system(path: path, errno: errno)
+            }
+            try journal.remove()
+            close()
+            return
+        }
         var template = Array((path + ".XXXXXX").utf8CString)
         let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -202,8 +223,9 @@ public final class UIDLsFile: SeenMessageStore {
         if case .failure(let error) = FileSystem.syncDirectory(directory) {
             throw UIDLsError.system(path: directory, errno: error.code)
         }
-        try journal.remove()
-        _ = FileSystem.syncDirectory(directory)
+        if try journal.remove() {
+            _ = FileSystem.syncDirectory(directory)
+        }
         close()
     }
 
@@ -237,11 +259,13 @@ public final class UIDLsFile: SeenMessageStore {
         } else {
             lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
+            readBytes = nil
         }
         let key = ListKey(host: host, user: user)
         var known = knownUIDs.removeValue(forKey: key) ?? Set(lists[index].uids)
         for uid in uids where known.insert(uid).inserted {
             lists[index].uids.append(uid)
+            readBytes = nil
         }
         knownUIDs[key] = known
     }

@@ -24,6 +24,8 @@ final class UIDLsJournal {
     private var wroteBootLine = false
     /// Records written since the last durability marker.
     private var unmarked = false
+    /// Whether the journal was found or created by this process.
+    private(set) var fileExists = false
 
     init(uidlsPath: String, mapsFile: Bool = true) {
         path = uidlsPath + ".journal"
@@ -56,6 +58,7 @@ final class UIDLsJournal {
             throw .system(path: path, errno: errno)
         }
         defer { close(fd) }
+        fileExists = true
         switch FileSystem.readAll(fd) {
         case .success(let bytes): return UIDLsJournalReplay.replay(bytes, currentBootID: bootID)
         case .failure(let error): throw .system(path: path, errno: error.code)
@@ -139,11 +142,16 @@ final class UIDLsJournal {
         needsLineEnd = false
     }
 
-    /// Deletes the journal (its records are in the UIDLs file now).
+    /// Deletes the journal (its records are in the UIDLs file now);
+    /// returns whether there was one.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
-    func remove() throws(UIDLsError) {
+    @discardableResult
+    func remove() throws(UIDLsError) -> Bool {
         closeFile()
-        guard unlink(path) == 0 || errno == ENOENT else { throw .system(path: path, errno: errno) }
+        fileExists = false
+        if unlink(path) == 0 { return true }
+        guard errno == ENOENT else { throw .system(path: path, errno: errno) }
+        return false
     }
 
     func closeFile() {
@@ -176,6 +184,7 @@ final class UIDLsJournal {
         }
         guard descriptor >= 0 else { throw .system(path: path, errno: errno) }
         fd = descriptor
+        fileExists = true
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
         var end: off_t = 0

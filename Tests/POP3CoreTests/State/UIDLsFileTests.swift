@@ -59,6 +59,38 @@ import TestSupport
         again.close()
     }
 
+    /// A run that found nothing new leaves the file's bytes (and inode)
+    /// alone and only sets its modification time, as a rewrite would.
+    @Test func unchangedListsAreTouchedNotRewritten() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.url("uidls")
+        let first = try UIDLsFile.open(path: path)
+        first.replace(host: "h", user: "u", with: ["a", "b"])
+        try first.save()
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        var past = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &past, 0) == 0)
+
+        let second = try UIDLsFile.open(path: path)
+        second.replace(host: "h", user: "u", with: ["a", "b"])
+        try second.save()
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino)
+        #expect(after.st_mtim.tv_sec > 1_000_000_000)
+        #expect(contents(path) == UIDLsSerializer.header + " 2 h u\na\nb\n")
+
+        // A change is written as usual, to a new file renamed over the old.
+        let third = try UIDLsFile.open(path: path)
+        third.replace(host: "h", user: "u", with: ["a", "b", "c"])
+        try third.save()
+        var changed = stat()
+        #expect(stat(path, &changed) == 0)
+        #expect(changed.st_ino != before.st_ino)
+        #expect(contents(path) == UIDLsSerializer.header + " 3 h u\na\nb\nc\n")
+    }
+
     @Test func newListGoesFirstAndKnownListsKeepTheirPlace() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("uidls", " 1 a u\nx\n 1 b u\ny\n")
