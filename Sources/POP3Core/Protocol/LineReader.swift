@@ -41,16 +41,24 @@ public final class LineReader {
     /// - Parameter command: the command the line answers, for the error text.
     /// - Throws: ``POP3Error/lineTooLong(command:)``, or the transport's error.
     public func readLine(command: String? = nil) throws -> [UInt8]? {
+        try withLine(command: command) { Array($0) }
+    }
+
+    /// ``readLine(command:)`` without a copy: `body` sees the line in the
+    /// reader's buffer, valid only during the call. Returns `body`'s result,
+    /// or `nil` at the end of the stream.
+    public func withLine<Result>(command: String? = nil,
+                                 _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result? {
         while true {
             if let newline = findNewline() {
                 let lineEnd = newline + 1
                 report(from: start, to: lineEnd)
                 var contentEnd = newline
                 if contentEnd > start && storage[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-                let line = Array(storage[start..<contentEnd])
+                let line = UnsafeRawBufferPointer(rebasing: storage[start..<contentEnd])
                 start = lineEnd
                 midLine = false
-                return line
+                return try body(line)
             }
             if end - start >= Self.maximumLineLength {
                 throw POP3Error.lineTooLong(command: command)

@@ -53,13 +53,24 @@ public enum MultilineReader {
     ///   ``POP3Error/invalidReplyTo(command:serverMessage:)`` beyond `limit`.
     public static func readListing(from reader: LineReader, command: String, limit: Int = .max,
                                    _ body: ([UInt8]) throws -> Void) throws {
+        try readListingLines(from: reader, command: command, limit: limit) { try body(Array($0)) }
+    }
+
+    /// ``readListing(from:command:limit:_:)`` without a copy of each line:
+    /// `body` sees it in the reader's buffer, valid only during the call.
+    public static func readListingLines(from reader: LineReader, command: String, limit: Int = .max,
+                                        _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var count = 0
         while true {
-            guard let line = try reader.readLine(command: command) else { throw POP3Error.emptyReply }
-            if line.count == 1 && line[0] == UInt8(ascii: ".") { return }
-            count += 1
-            if count > limit { throw POP3Error.invalidReplyTo(command: command, serverMessage: nil) }
-            try body(line)
+            let more = try reader.withLine(command: command) { line throws -> Bool in
+                if line.count == 1 && line[0] == UInt8(ascii: ".") { return false }
+                count += 1
+                if count > limit { throw POP3Error.invalidReplyTo(command: command, serverMessage: nil) }
+                try body(line)
+                return true
+            }
+            guard let more else { throw POP3Error.emptyReply }
+            if !more { return }
         }
     }
 }

@@ -24,6 +24,16 @@ public struct ScanListing: Sendable, Equatable {
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` for a bad
     ///   or repeated message number.
     public mutating func absorb(line: [UInt8]) throws(POP3Error) {
+        try absorbLine(line)
+    }
+
+    /// ``absorb(line:)`` for a line in a reader's buffer.
+    public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
+        try absorbLine(line)
+    }
+
+    private mutating func absorbLine<Bytes: RandomAccessCollection<UInt8>>(_ line: Bytes) throws(POP3Error)
+        where Bytes.Index == Int {
         guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= sizes.count,
               !seen[number - 1] else {
             throw .invalidReplyTo(command: "LIST", serverMessage: nil)
@@ -45,21 +55,22 @@ public struct ScanListing: Sendable, Equatable {
 enum ListingNumber {
     /// A leading decimal message number and the bytes after it; `nil`
     /// without digits or when the number does not fit.
-    static func parse(_ line: [UInt8]) -> (Int, ArraySlice<UInt8>)? {
-        var index = 0
+    static func parse<Bytes: RandomAccessCollection<UInt8>>(_ line: Bytes) -> (Int, Bytes.SubSequence)?
+        where Bytes.Index == Int {
+        var index = line.startIndex
         var value = 0
-        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+        while index < line.endIndex, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
             if value > 100_000_000 { return nil }
             value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
             index += 1
         }
-        guard index > 0 else { return nil }
+        guard index > line.startIndex else { return nil }
         return (value, line[index...])
     }
 
     /// A size after blanks, as `strtoll` reads it; 0 when there is none or it
     /// is negative or too large.
-    static func size(_ rest: ArraySlice<UInt8>) -> Int64 {
+    static func size<Bytes: Collection<UInt8>>(_ rest: Bytes) -> Int64 where Bytes.SubSequence == Bytes {
         var bytes = rest
         while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             bytes = bytes.dropFirst()

@@ -24,6 +24,16 @@ public struct UniqueIDListing: Sendable, Equatable {
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` for a bad
     ///   or repeated message number or a bad UID.
     public mutating func absorb(line: [UInt8]) throws(POP3Error) {
+        try absorbLine(line)
+    }
+
+    /// ``absorb(line:)`` for a line in a reader's buffer.
+    public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
+        try absorbLine(line)
+    }
+
+    private mutating func absorbLine<Bytes: RandomAccessCollection<UInt8>>(_ line: Bytes) throws(POP3Error)
+        where Bytes.Index == Int {
         guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= uids.count,
               uids[number - 1].isEmpty else {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)

@@ -274,7 +274,7 @@ public final class POP3Session {
         let reply = try execute(.list)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "LIST", reply: reply) }
         var listing = ScanListing(messageCount: count)
-        try MultilineReader.readListing(from: reader, command: "LIST") { line in
+        try MultilineReader.readListingLines(from: reader, command: "LIST") { line in
             try checkAbort(betweenPhases: false)
             try listing.absorb(line: line)
         }
@@ -287,7 +287,7 @@ public final class POP3Session {
         let reply = try execute(.uidl)
         guard reply.isPositive else { return nil }
         var listing = UniqueIDListing(messageCount: count)
-        try MultilineReader.readListing(from: reader, command: "UIDL") { line in
+        try MultilineReader.readListingLines(from: reader, command: "UIDL") { line in
             try checkAbort(betweenPhases: false)
             try listing.absorb(line: line)
         }

@@ -110,7 +110,7 @@ public final class Retrieval {
     /// Builds the records, marks known UIDs old, and reports the status.
     func prepareRecords(sizes: [Int64], uids: [String]?, totalSize: Int64, store: any SeenMessageStore) {
         hasUIDs = uids != nil
-        let known = store.uids(host: storeHost, user: storeUser)
+        let known = store.seenUIDs(host: storeHost, user: storeUser)
         var newCount = 0
         var newSize: Int64 = 0
         records = sizes.indices.map { i in

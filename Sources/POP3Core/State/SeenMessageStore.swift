@@ -5,6 +5,9 @@ public protocol SeenMessageStore: AnyObject {
     /// The stored UIDs for `host` and `user` (the journal's included).
     func uids(host: String, user: String) -> Set<String>
 
+    /// The same UIDs, for membership tests only (see ``SeenUIDs``).
+    func seenUIDs(host: String, user: String) -> SeenUIDs
+
     /// Records that these messages were delivered, right after their
     /// commit: a plain journal append, which outlives this process at once
     /// (a SIGKILL right after it cannot make the messages look new), and a
@@ -41,5 +44,9 @@ public protocol SeenMessageStore: AnyObject {
 }
 
 extension SeenMessageStore {
+    public func seenUIDs(host: String, user: String) -> SeenUIDs {
+        SeenUIDs(uids(host: host, user: user))
+    }
+
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
 }

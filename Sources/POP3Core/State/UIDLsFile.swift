@@ -125,6 +125,11 @@ public final class UIDLsFile: SeenMessageStore {
         return set
     }
 
+    public func seenUIDs(host: String, user: String) -> SeenUIDs {
+        guard let index = index(host: host, user: user) else { return SeenUIDs([[UInt8]]()) }
+        return SeenUIDs(lists[index].uids)
+    }
+
     /// Appends the UIDs to the journal with one write (kill-safe at once,
     /// crash-safe after ``makeRecordsDurable()``), then adds them to the
     /// list in memory.
