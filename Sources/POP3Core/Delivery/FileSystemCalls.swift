@@ -15,9 +15,10 @@ struct FileSystemCalls: Sendable {
         linkat: { directory, from, to in Glibc.linkat(directory, from, directory, to, 0) },
         fsync: { fd in Glibc.fsync(fd) })
 
-    /// Writes all of `bytes` to `fd`, retrying after EINTR and short writes.
+    /// Writes all of `bytes` to `fd`, retrying after EINTR and short writes,
+    /// and adds what it wrote to `count`, also when it fails.
     /// Returns 0, or the `errno` of the failed write.
-    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, count: inout Int) -> Int32 {
         guard var base = bytes.baseAddress else { return 0 }
         var left = bytes.count
         while left > 0 {
@@ -28,12 +29,19 @@ struct FileSystemCalls: Sendable {
             }
             left -= written
             base += written
+            count += written
         }
         return 0
     }
 
     /// `writeAll` of a whole buffer.
     func writeAll(_ fd: Int32, _ buffer: OutputBuffer) -> Int32 {
-        buffer.bytes.withUnsafeBytes { writeAll(fd, $0) }
+        var count = 0
+        return writeAll(fd, buffer, count: &count)
+    }
+
+    /// `writeAll` of a whole buffer, counting what was written.
+    func writeAll(_ fd: Int32, _ buffer: OutputBuffer, count: inout Int) -> Int32 {
+        buffer.bytes.withUnsafeBytes { writeAll(fd, $0, count: &count) }
     }
 }

@@ -27,6 +27,9 @@ public final class MboxSink: MessageSink {
     var writerActive = false
     /// The file size after the last successful sync (or at opening).
     private var syncedSize: off_t
+    /// The date part of the last `From ` line, and the second it shows:
+    /// messages delivered within one second share it.
+    private var lastDate: (time: time_t, text: [UInt8])?
 
     /// Opens and locks `path`, trying for 10 seconds if another process
     /// holds the lock.
@@ -60,22 +63,38 @@ public final class MboxSink: MessageSink {
         precondition(!writerActive, "begin() before the previous message was committed or aborted")
         writerActive = true
         buffer.removeAll()
-        // With O_APPEND every write goes to the end; this is where the
-        // message starts, to cut it off again if it fails.
-        let start = lseek(fd, 0, SEEK_END)
         var encoder = LineEncoder(quotesFromLines: true, lineEnding: .lf)
-        encoder.encodeRaw(Self.fromLine(envelopeFrom: envelopeFrom ?? "MAILER-DAEMON", time: time(nil)),
-                          into: &buffer)
+        let now = time(nil)
+        if lastDate?.time != now {
+            lastDate = (now, Self.asctimeDate(now))
+        }
+        buffer.append("From ")
+        buffer.append(envelopeFrom ?? "MAILER-DAEMON")
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(lastDate!.text)
+        encoder.encodeRaw("", into: &buffer)
         for line in receivedHeader ?? [] {
             encoder.encodeRaw(line, into: &buffer)
         }
-        return MboxWriter(sink: self, encoder: encoder, start: start)
+        return MboxWriter(sink: self, encoder: encoder)
     }
 
-    /// Writes the buffer; returns 0 or the `errno` of the failed write.
-    func flushBuffer() -> Int32 {
+    /// Writes the buffer and adds what it wrote to `count`; returns 0 or
+    /// the `errno` of the failed write.
+    func flushBuffer(count: inout Int) -> Int32 {
         defer { buffer.removeAll() }
-        return calls.writeAll(fd, buffer)
+        return calls.writeAll(fd, buffer, count: &count)
+    }
+
+    /// Cuts off the last `count` bytes written: a message that failed.
+    /// With `O_APPEND` each of its writes went to the end of the file, and
+    /// the lock keeps other writers out until the sink closes. A FIFO or a
+    /// device, where `lseek` gives -1 or `ftruncate` fails, is left alone.
+    func cutOff(lastBytes count: Int) {
+        let end = lseek(fd, 0, SEEK_END)
+        if end >= off_t(count) {
+            _ = ftruncate(fd, end - off_t(count))
+        }
     }
 
     /// Cuts the file back to `size` (a FIFO or device, where `lseek` gave
@@ -117,14 +136,17 @@ public final class MboxSink: MessageSink {
     /// `From <envelope> <asctime>`: asctime of the UTC time, English names,
     /// the day as `%3d` (so `Nov  2`), without the trailing newline.
     static func fromLine(envelopeFrom: String, time: time_t) -> String {
+        String(decoding: Array("From \(envelopeFrom) ".utf8) + asctimeDate(time), as: UTF8.self)
+    }
+
+    /// The date of a `From ` line: `asctime` of the UTC time without its
+    /// newline, as `Thu Jan  1 00:00:00 1970`.
+    static func asctimeDate(_ time: time_t) -> [UInt8] {
         var time = time
         var parts = tm()
         gmtime_r(&time, &parts)
-        // Built byte by byte: this runs once per message.
-        var line: [UInt8] = Array("From ".utf8)
-        line.reserveCapacity(envelopeFrom.utf8.count + 40)
-        line.append(contentsOf: envelopeFrom.utf8)
-        line.append(UInt8(ascii: " "))
+        var line: [UInt8] = []
+        line.reserveCapacity(24)
         line.append(contentsOf: Self.dayNames[Int(parts.tm_wday)].utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: Self.monthNames[Int(parts.tm_mon)].utf8)
@@ -147,7 +169,7 @@ public final class MboxSink: MessageSink {
         append(parts.tm_sec, width: 2, pad: UInt8(ascii: "0"))
         line.append(UInt8(ascii: " "))
         append(parts.tm_year + 1900, width: 0, pad: UInt8(ascii: "0"))
-        return String(decoding: line, as: UTF8.self)
+        return line
     }
 
     private static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

@@ -6,21 +6,21 @@ import Glibc
 final class MboxWriter: MessageWriter {
     private let sink: MboxSink
     private var encoder: LineEncoder
-    /// The file size before this message, or -1 when it cannot be known.
-    private let start: off_t
+    /// The bytes of this message written to the file so far, to cut them
+    /// off again if the message fails.
+    private var written = 0
     private var finished = false
 
-    init(sink: MboxSink, encoder: LineEncoder, start: off_t) {
+    init(sink: MboxSink, encoder: LineEncoder) {
         self.sink = sink
         self.encoder = encoder
-        self.start = start
     }
 
     func append(_ piece: UnsafeRawBufferPointer, endsLine: Bool) throws {
         precondition(!finished, "append() after commit() or abort()")
         encoder.encode(piece, endsLine: endsLine, into: &sink.buffer)
         if sink.buffer.needsFlush {
-            let error = sink.flushBuffer()
+            let error = sink.flushBuffer(count: &written)
             if error != 0 {
                 fail()
                 throw DeliveryError.writeFailed(errno: error)
@@ -32,7 +32,7 @@ final class MboxWriter: MessageWriter {
         precondition(!finished, "commit() after commit() or abort()")
         encoder.completeLine(into: &sink.buffer)
         sink.buffer.append(UInt8(ascii: "\n"))
-        let error = sink.flushBuffer()
+        let error = sink.flushBuffer(count: &written)
         if error != 0 {
             fail()
             throw DeliveryError.outputError(path: sink.path, errno: error)
@@ -57,7 +57,9 @@ final class MboxWriter: MessageWriter {
     private func fail() {
         finished = true
         sink.buffer.removeAll()
-        sink.truncate(to: start)
+        if written > 0 {
+            sink.cutOff(lastBytes: written)
+        }
         sink.writerActive = false
     }
 }

@@ -86,9 +86,15 @@ extension Retrieval {
         do {
             let reply = try session.readStatus(for: command)
             guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
-            let header = receivedHeaderContext.map {
-                ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: $0.localCanonicalName,
-                                     localUser: $0.localUser, time: $0.now())
+            let header = receivedHeaderContext.map { context in
+                // The lines change only with the second they show.
+                let now = context.now()
+                if let cached = receivedHeaderCache, cached.time == now { return cached.lines }
+                let lines = ReceivedHeader.lines(server: session.serverIdentity,
+                                                 localCanonicalName: context.localCanonicalName,
+                                                 localUser: context.localUser, time: now)
+                receivedHeaderCache = (now, lines)
+                return lines
             }
             try DataStreamer.stream(from: session.lineReader, needsEnvelopeFrom: sink.needsEnvelopeFrom,
                                     begin: { sender in

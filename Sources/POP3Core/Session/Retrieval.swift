@@ -31,6 +31,8 @@ public final class Retrieval {
     var sink: (any MessageSink)?
     var pendingCommitted: [Int] = []
     var newlineCountsTwo = false
+    /// The Received header of the last message, and the second it shows.
+    var receivedHeaderCache: (time: Int, lines: [String])?
 
     var account: Account { session.account }
     var storeHost: String { account.host ?? account.socket ?? "" }

@@ -20,7 +20,16 @@ public final class UIDLsFile: SeenMessageStore {
     public let path: String
     /// The lists in file order; a list for a host and user not seen before
     /// goes to the front, as mpop inserts it.
-    public private(set) var lists: [UIDList]
+    public var lists: [UIDList] {
+        mergeDelivered()
+        return storedLists
+    }
+    private var storedLists: [UIDList]
+    /// UIDs recorded by ``recordDelivered(_:host:user:)`` and already in
+    /// the journal, not yet merged into their lists: merging costs a set
+    /// lookup per UID, and a retrieval replaces the list at the end anyway,
+    /// so it waits until something reads the lists.
+    private var delivered: [(key: ListKey, uid: [UInt8])] = []
     private var fd: Int32
     private let journal: UIDLsJournal
     private var isOpen = true
@@ -39,7 +48,7 @@ public final class UIDLsFile: SeenMessageStore {
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
         self.fd = fd
-        self.lists = lists
+        storedLists = lists
         self.journal = journal
         readBytes = bytes
     }
@@ -117,28 +126,30 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     public func uids(host: String, user: String) -> Set<String> {
+        mergeDelivered()
         guard let index = index(host: host, user: user) else { return [] }
-        var set = Set<String>(minimumCapacity: lists[index].uids.count)
-        for uid in lists[index].uids {
+        var set = Set<String>(minimumCapacity: storedLists[index].uids.count)
+        for uid in storedLists[index].uids {
             set.insert(String(decoding: uid, as: UTF8.self))
         }
         return set
     }
 
     public func seenUIDs(host: String, user: String) -> SeenUIDs {
+        mergeDelivered()
         guard let index = index(host: host, user: user) else { return SeenUIDs([[UInt8]]()) }
-        return SeenUIDs(lists[index].uids)
+        return SeenUIDs(storedLists[index].uids)
     }
 
-    /// Appends the UIDs to the journal with one write (kill-safe at once,
-    /// crash-safe after ``makeRecordsDurable()``), then adds them to the
-    /// list in memory.
+    /// Appends the UIDs to the journal (kill-safe at once, crash-safe after
+    /// ``makeRecordsDurable()``), then adds them to the list in memory.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
-        let records = uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8)) }
-        try journal.append(records)
-        add(uids.map { Array($0.utf8) }, host: host, user: user)
+        let bytes = uids.map { Array($0.utf8) }
+        try journal.append(bytes.map { UIDLsJournalRecord(host: host, user: user, uid: $0) })
+        let key = ListKey(host: host, user: user)
+        delivered += bytes.map { (key, $0) }
     }
 
     /// Appends a pending record to the journal (a plain write, like every
@@ -158,11 +169,15 @@ public final class UIDLsFile: SeenMessageStore {
 
     public func replace(host: String, user: String, with uids: [String]) {
         precondition(isOpen, "UIDLsFile used after save() or close()")
+        // Deliveries to this list are superseded; others still count.
+        let key = ListKey(host: host, user: user)
+        delivered.removeAll { $0.key == key }
+        mergeDelivered()
         let existing = index(host: host, user: user)
         // The usual case of a run that fetched nothing new: the same UIDs
         // in the same order. Then the list stays as it is, bytes and all.
-        if let existing, !uids.isEmpty, lists[existing].uids.count == uids.count,
-           zip(lists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }) {
+        if let existing, !uids.isEmpty, storedLists[existing].uids.count == uids.count,
+           zip(storedLists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }) {
             return
         }
         let bytes = uids.map { Array($0.utf8) }
@@ -172,12 +187,12 @@ public final class UIDLsFile: SeenMessageStore {
         }
         if let index = existing {
             if bytes.isEmpty {
-                lists.remove(at: index)
+                storedLists.remove(at: index)
             } else {
-                lists[index].uids = bytes
+                storedLists[index].uids = bytes
             }
         } else if !bytes.isEmpty {
-            lists.insert(UIDList(host: host, user: user, uids: bytes), at: 0)
+            storedLists.insert(UIDList(host: host, user: user, uids: bytes), at: 0)
         }
     }
 
@@ -192,7 +207,8 @@ public final class UIDLsFile: SeenMessageStore {
     /// - Throws: ``UIDLsError`` (74) with mpop's messages.
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
-        let bytes = UIDLsSerializer.serialize(lists)
+        mergeDelivered()
+        let bytes = UIDLsSerializer.serialize(storedLists)
         if let readBytes, readBytes == bytes {
             guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
             // The journal goes only once the file that holds its UIDs too
@@ -254,7 +270,22 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     private func index(host: String, user: String) -> Int? {
-        lists.firstIndex { $0.host == host && $0.user == user }
+        storedLists.firstIndex { $0.host == host && $0.user == user }
+    }
+
+    /// Adds the UIDs of ``delivered`` to their lists, in order.
+    private func mergeDelivered() {
+        guard !delivered.isEmpty else { return }
+        let pending = delivered
+        delivered = []
+        var start = 0
+        while start < pending.count {
+            let key = pending[start].key
+            var end = start + 1
+            while end < pending.count && pending[end].key == key { end += 1 }
+            add(pending[start..<end].map(\.uid), host: key.host, user: key.user)
+            start = end
+        }
     }
 
     private func add(_ uids: [[UInt8]], host: String, user: String) {
@@ -262,14 +293,14 @@ public final class UIDLsFile: SeenMessageStore {
         if let found = self.index(host: host, user: user) {
             index = found
         } else {
-            lists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
+            storedLists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
             readBytes = nil
         }
         let key = ListKey(host: host, user: user)
-        var known = knownUIDs.removeValue(forKey: key) ?? Set(lists[index].uids)
+        var known = knownUIDs.removeValue(forKey: key) ?? Set(storedLists[index].uids)
         for uid in uids where known.insert(uid).inserted {
-            lists[index].uids.append(uid)
+            storedLists[index].uids.append(uid)
             readBytes = nil
         }
         knownUIDs[key] = known
