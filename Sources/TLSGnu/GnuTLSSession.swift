@@ -4,7 +4,7 @@ import POP3Core
 
 /// A GnuTLS client session and its certificate credentials, set up from an
 /// account's TLS settings as mpop's `mtls_init` does; freed on deinit.
-final class GnuTLSSession {
+final class GnuTLSSession: TLSPreparation {
     let session: gnutls_session_t
     private let credentials: gnutls_certificate_credentials_t
     /// Whether a trust store was loaded, which is what makes verification

@@ -14,7 +14,19 @@ public struct GnuTLSStarter: TLSStarter {
     ///   ``NetworkError`` for a timeout or an abort during the handshake (74).
     public func startTLS(over transport: any SocketBackedTransport,
                          settings: TLSSettings) throws -> any TLSTransport {
-        let session = try GnuTLSSession(settings: settings)
+        try startTLS(over: transport, settings: settings, prepared: nil)
+    }
+
+    /// A session with its credentials and trust loaded (the system trust
+    /// store alone takes milliseconds), or `nil` when that fails: then
+    /// ``startTLS(over:settings:prepared:)`` tries again and reports why.
+    public func prepare(settings: TLSSettings) -> (any TLSPreparation)? {
+        try? GnuTLSSession(settings: settings)
+    }
+
+    public func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings,
+                         prepared: (any TLSPreparation)?) throws -> any TLSTransport {
+        let session = try (prepared as? GnuTLSSession) ?? GnuTLSSession(settings: settings)
         return try GnuTLSTransport(handshakeOver: transport, session: session, settings: settings)
     }
 }

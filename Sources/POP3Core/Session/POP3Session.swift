@@ -35,6 +35,12 @@ public final class POP3Session {
     public private(set) var greeting: Greeting?
     /// The TLS session, once TLS is up.
     public private(set) var tlsTransport: (any TLSTransport)?
+    /// What the TLS starter set up while the greeting was on its way.
+    private var preparedTLS: (any TLSPreparation)?
+    /// Runs once in ``open()``, before the greeting is read: work that is
+    /// due before the session goes on (parsing the UIDLs file), done while
+    /// the server prepares its greeting.
+    public var whileAwaitingGreeting: (() throws -> Void)?
     /// The server as `--serverinfo` and the Received header name it; the
     /// reverse lookup happens on first use.
     public private(set) lazy var serverIdentity: ServerIdentity = lookUpServerIdentity()
@@ -115,6 +121,16 @@ public final class POP3Session {
         if account.tls && !account.tlsStartTLS {
             try startTLS()
         }
+        // The server takes a while to greet (milliseconds, dovecot starts
+        // a login process): time for work that is due before the session
+        // goes on anyway.
+        if account.tls && account.tlsStartTLS, let tlsStarter {
+            preparedTLS = tlsStarter.prepare(settings: TLSSettings(account: account))
+        }
+        if let work = whileAwaitingGreeting {
+            whileAwaitingGreeting = nil
+            try work()
+        }
         try waitForGreetingOnSuspiciousPort()
         let line: [UInt8]?
         do {
@@ -170,7 +186,9 @@ public final class POP3Session {
             throw MessageError("cannot start TLS on this connection", exitStatus: .software)
         }
         let settings = TLSSettings(account: account)
-        let tls = try tlsStarter.startTLS(over: socket, settings: settings)
+        let prepared = preparedTLS
+        preparedTLS = nil
+        let tls = try tlsStarter.startTLS(over: socket, settings: settings, prepared: prepared)
         tlsTransport = tls
         transport = tls
         reader = LineReader(transport: tls, observer: dialogue)

@@ -67,14 +67,54 @@ public final class UIDLsFile: SeenMessageStore {
 
     /// ``open(path:)`` with another lock timeout, in whole seconds.
     public static func open(path: String, lockTimeout: Int) throws(UIDLsError) -> UIDLsFile {
+        try lock(path: path, lockTimeout: lockTimeout).load()
+    }
+
+    /// The first half of ``open(path:)``: the file locked and read, its
+    /// parsing and the journal's replay left to ``Locked/load()``, which
+    /// can then run while the server is still to send its greeting.
+    public static func lock(path: String, lockTimeout: Int = defaultLockTimeout) throws(UIDLsError) -> Locked {
         let fd = try openLocked(path: path, lockTimeout: lockTimeout)
-        let bytes: [UInt8]
         switch FileSystem.readAll(fd) {
-        case .success(let read): bytes = read
+        case .success(let bytes):
+            return Locked(path: path, fd: fd, bytes: bytes)
         case .failure:
             Glibc.close(fd)
             throw .inputError(file: path)
         }
+    }
+
+    /// A UIDLs file locked and read, not yet parsed. Dropping it without
+    /// ``load()`` releases the lock.
+    public final class Locked {
+        let path: String
+        private var fd: Int32
+        private let bytes: [UInt8]
+
+        fileprivate init(path: String, fd: Int32, bytes: [UInt8]) {
+            self.path = path
+            self.fd = fd
+            self.bytes = bytes
+        }
+
+        deinit {
+            if fd >= 0 {
+                Glibc.close(fd)
+            }
+        }
+
+        /// Parses the file and folds in the journal; the store then holds
+        /// the lock. Call it once.
+        /// - Throws: ``UIDLsError``: `.format` (65); `.system` (74).
+        public func load() throws(UIDLsError) -> UIDLsFile {
+            precondition(fd >= 0, "Locked.load() called twice")
+            let fd = self.fd
+            self.fd = -1
+            return try UIDLsFile.load(path: path, fd: fd, bytes: bytes)
+        }
+    }
+
+    private static func load(path: String, fd: Int32, bytes: [UInt8]) throws(UIDLsError) -> UIDLsFile {
         let lists: [UIDList]
         do {
             lists = try UIDLsParser.parse(bytes, fileName: path)

@@ -104,4 +104,30 @@ public protocol TLSStarter: Sendable {
     ///   rejected (69), unreadable key, certificate, trust or CRL file (66),
     ///   I/O (74), library failure (70).
     func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings) throws -> any TLSTransport
+
+    /// Sets up ahead of time what a handshake with `settings` needs (for
+    /// GnuTLS: the session, its credentials, the trust store), while the
+    /// server has yet to answer. `nil` when there is nothing to gain or the
+    /// setup failed; the handshake then does it all and reports the failure
+    /// where it always did.
+    func prepare(settings: TLSSettings) -> (any TLSPreparation)?
+
+    /// ``startTLS(over:settings:)`` with what ``prepare(settings:)`` made,
+    /// used at most once.
+    func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings,
+                  prepared: (any TLSPreparation)?) throws -> any TLSTransport
+}
+
+/// What ``TLSStarter/prepare(settings:)`` set up; opaque to the session.
+public protocol TLSPreparation: AnyObject {}
+
+extension TLSStarter {
+    public func prepare(settings: TLSSettings) -> (any TLSPreparation)? {
+        nil
+    }
+
+    public func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings,
+                         prepared: (any TLSPreparation)?) throws -> any TLSTransport {
+        try startTLS(over: transport, settings: settings)
+    }
 }

@@ -58,17 +58,25 @@ struct RetrievalMode {
         // The UIDLs file is locked before connecting (mpop locks it after
         // LIST): a second run on the same account then waits before it asks
         // the server for its list, and so never sees, and fetches again,
-        // messages that the first run delivered and deleted meanwhile.
-        let store = try UIDLsFile.open(path: account.uidlsFile)
-        defer { store.close() }
+        // messages that the first run delivered and deleted meanwhile. It
+        // is parsed while the server prepares its greeting.
+        let locked = try UIDLsFile.lock(path: account.uidlsFile)
+        var store: UIDLsFile?
+        defer { store?.close() }
         let session = try AccountConnection.session(for: account, debug: invocation.debug)
+        session.whileAwaitingGreeting = {
+            if store == nil { store = try locked.load() }
+        }
         guard let delivery = account.delivery else {
             // AccountCheck refuses a retrieval account without delivery.
             preconditionFailure("account without delivery reached retrieval")
         }
         let retrieval = Retrieval(
             session: session,
-            openStore: { store },
+            openStore: {
+                if store == nil { store = try locked.load() }
+                return store!
+            },
             makeSink: { try makeSink(for: delivery) },
             filter: account.filter.map { HeaderFilter(command: $0) },
             observer: observer,
