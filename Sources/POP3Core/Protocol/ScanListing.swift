@@ -24,16 +24,13 @@ public struct ScanListing: Sendable, Equatable {
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` for a bad
     ///   or repeated message number.
     public mutating func absorb(line: [UInt8]) throws(POP3Error) {
-        try absorbLine(line)
+        try line.withUnsafeBytes { (bytes) -> Result<Void, POP3Error> in
+            Result { () throws(POP3Error) in try absorb(line: bytes) }
+        }.get()
     }
 
     /// ``absorb(line:)`` for a line in a reader's buffer.
     public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
-        try absorbLine(line)
-    }
-
-    private mutating func absorbLine<Bytes: RandomAccessCollection<UInt8>>(_ line: Bytes) throws(POP3Error)
-        where Bytes.Index == Int {
         guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= sizes.count,
               !seen[number - 1] else {
             throw .invalidReplyTo(command: "LIST", serverMessage: nil)
@@ -70,21 +67,20 @@ enum ListingNumber {
 
     /// A size after blanks, as `strtoll` reads it; 0 when there is none or it
     /// is negative or too large.
-    static func size<Bytes: Collection<UInt8>>(_ rest: Bytes) -> Int64 where Bytes.SubSequence == Bytes {
-        var bytes = rest
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            bytes = bytes.dropFirst()
+    static func size<Bytes: RandomAccessCollection<UInt8>>(_ rest: Bytes) -> Int64 where Bytes.Index == Int {
+        var index = rest.startIndex
+        while index < rest.endIndex, rest[index] == UInt8(ascii: " ") || rest[index] == UInt8(ascii: "\t") {
+            index += 1
         }
         var value: Int64 = 0
-        var digits = 0
-        for byte in bytes {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+        let digitsStart = index
+        while index < rest.endIndex, rest[index] >= UInt8(ascii: "0"), rest[index] <= UInt8(ascii: "9") {
             let (product, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = product.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            let (sum, o2) = product.addingReportingOverflow(Int64(rest[index] - UInt8(ascii: "0")))
             if o1 || o2 { return 0 }
             value = sum
-            digits += 1
+            index += 1
         }
-        return digits > 0 ? value : 0
+        return index > digitsStart ? value : 0
     }
 }

@@ -24,26 +24,26 @@ public struct UniqueIDListing: Sendable, Equatable {
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` for a bad
     ///   or repeated message number or a bad UID.
     public mutating func absorb(line: [UInt8]) throws(POP3Error) {
-        try absorbLine(line)
+        try line.withUnsafeBytes { (bytes) -> Result<Void, POP3Error> in
+            Result { () throws(POP3Error) in try absorb(line: bytes) }
+        }.get()
     }
 
     /// ``absorb(line:)`` for a line in a reader's buffer.
     public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
-        try absorbLine(line)
-    }
-
-    private mutating func absorbLine<Bytes: RandomAccessCollection<UInt8>>(_ line: Bytes) throws(POP3Error)
-        where Bytes.Index == Int {
         guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= uids.count,
               uids[number - 1].isEmpty else {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
-        var uid = rest
-        while uid.first == UInt8(ascii: " ") { uid = uid.dropFirst() }
-        guard !uid.isEmpty, uid.allSatisfy({ $0 >= 32 && $0 < 127 }) else {
+        var start = rest.startIndex
+        let end = rest.endIndex
+        while start < end && line[start] == UInt8(ascii: " ") { start += 1 }
+        guard start < end else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        for index in start..<end where line[index] < 32 || line[index] >= 127 {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
-        uids[number - 1] = String(decoding: uid, as: UTF8.self)
+        let uid = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        uids[number - 1] = String(decoding: uid.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
         missing -= 1
     }
 

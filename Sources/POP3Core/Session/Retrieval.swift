@@ -34,9 +34,10 @@ public final class Retrieval {
     /// The Received header of the last message, and the second it shows.
     var receivedHeaderCache: (time: Int, lines: [String])?
 
-    var account: Account { session.account }
-    var storeHost: String { account.host ?? account.socket ?? "" }
-    var storeUser: String { account.user ?? "" }
+    let account: Account
+    /// The host and user that name the account's list in the UIDLs file.
+    let storeHost: String
+    let storeUser: String
 
     /// - Parameters:
     ///   - session: a fresh session (not yet opened).
@@ -51,6 +52,9 @@ public final class Retrieval {
                 makeSink: @escaping () throws -> any MessageSink, filter: (any HeaderFilterRunner)?,
                 observer: (any RetrievalObserver)?, receivedHeader: ReceivedHeaderContext?) {
         self.session = session
+        account = session.account
+        storeHost = account.host ?? account.socket ?? ""
+        storeUser = account.user ?? ""
         self.openStore = openStore
         self.makeSink = makeSink
         self.filter = filter
@@ -113,13 +117,14 @@ public final class Retrieval {
     func prepareRecords(sizes: [Int64], uids: [String]?, totalSize: Int64, store: any SeenMessageStore) {
         hasUIDs = uids != nil
         let known = store.seenUIDs(host: storeHost, user: storeUser)
+        let onlyNew = account.onlyNew
         var newCount = 0
         var newSize: Int64 = 0
         records = sizes.indices.map { i in
             var record = MessageRecord(number: i + 1, size: sizes[i], uid: uids?[i])
             if let uid = record.uid, known.contains(uid) {
                 record.isOld = true
-                if account.onlyNew { record.action = .delete }
+                if onlyNew { record.action = .delete }
             } else {
                 newCount += 1
                 newSize += sizes[i]
@@ -150,7 +155,12 @@ public final class Retrieval {
     /// Everything old goes into the UIDLs file (or nothing without UIDL).
     func storedUIDs() -> [String] {
         guard hasUIDs else { return [] }
-        return records.filter(\.isOld).compactMap(\.uid)
+        var uids: [String] = []
+        uids.reserveCapacity(records.count)
+        for record in records where record.isOld {
+            if let uid = record.uid { uids.append(uid) }
+        }
+        return uids
     }
 
     /// A late error: make what was delivered durable, save, no QUIT.

@@ -10,53 +10,57 @@ import Glibc
 /// server's UID in place and compares bytes, so telling 10,000 UIDs apart
 /// builds no string per stored UID and no set of strings.
 public struct SeenUIDs {
-    private enum Storage {
-        case table(stored: [[UInt8]], slots: [Int32], mask: Int)
-        case strings(Set<String>)
-    }
-
-    private let storage: Storage
+    private let stored: [[UInt8]]
+    /// Index + 1 into `stored`; 0 marks an empty slot.
+    private let slots: [Int32]
+    private let mask: Int
+    /// Set instead of the table by ``init(_:)-(Set<String>)``.
+    private let strings: Set<String>?
 
     /// A table over byte strings (duplicates are harmless).
     public init(_ stored: [[UInt8]]) {
         var capacity = 16
         while capacity < stored.count * 2 { capacity *= 2 }
         let mask = capacity - 1
-        // Slot values are index + 1; 0 marks an empty slot.
         var slots = [Int32](repeating: 0, count: capacity)
         for (index, uid) in stored.enumerated() {
             var slot = uid.withUnsafeBytes { Self.hash($0) } & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(index + 1)
         }
-        storage = .table(stored: stored, slots: slots, mask: mask)
+        self.stored = stored
+        self.slots = slots
+        self.mask = mask
+        strings = nil
     }
 
     /// A set of strings as it is.
     public init(_ strings: Set<String>) {
-        storage = .strings(strings)
+        stored = []
+        slots = []
+        mask = 0
+        self.strings = strings
     }
 
     public func contains(_ uid: String) -> Bool {
-        switch storage {
-        case .strings(let set):
-            return set.contains(uid)
-        case .table(let stored, let slots, let mask):
-            var uid = uid
-            return uid.withUTF8 { bytes in
-                let raw = UnsafeRawBufferPointer(bytes)
-                var slot = Self.hash(raw) & mask
-                while slots[slot] != 0 {
-                    let candidate = stored[Int(slots[slot]) - 1]
-                    if candidate.count == raw.count,
-                       candidate.withUnsafeBytes({ raw.count == 0 || memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
-                        return true
-                    }
-                    slot = (slot + 1) & mask
-                }
-                return false
-            }
+        if let strings { return strings.contains(uid) }
+        if let found = uid.utf8.withContiguousStorageIfAvailable({ lookUp(UnsafeRawBufferPointer($0)) }) {
+            return found
         }
+        return Array(uid.utf8).withUnsafeBytes { lookUp($0) }
+    }
+
+    private func lookUp(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var slot = Self.hash(bytes) & mask
+        while slots[slot] != 0 {
+            let candidate = stored[Int(slots[slot]) - 1]
+            if candidate.count == bytes.count,
+               candidate.withUnsafeBytes({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                return true
+            }
+            slot = (slot + 1) & mask
+        }
+        return false
     }
 
     /// 64-bit FNV-1a.
