@@ -75,7 +75,7 @@ final class CommandInput {
     private func flush() throws(DeliveryError) {
         defer { buffer.removeAll() }
         guard !stoppedReading, !buffer.isEmpty else { return }
-        let result = buffer.bytes.withUnsafeBytes { child.write($0) }
+        let result = buffer.withUnsafeBytes { child.write($0) }
         switch result {
         case .written:
             break

@@ -42,6 +42,6 @@ struct FileSystemCalls: Sendable {
 
     /// `writeAll` of a whole buffer, counting what was written.
     func writeAll(_ fd: Int32, _ buffer: OutputBuffer, count: inout Int) -> Int32 {
-        buffer.bytes.withUnsafeBytes { writeAll(fd, $0, count: &count) }
+        buffer.withUnsafeBytes { writeAll(fd, $0, count: &count) }
     }
 }

@@ -22,20 +22,27 @@ public struct EnvelopeSender {
     /// Looks at one physical header line (without line ending); lines after
     /// the first hit are ignored.
     public mutating func consider(line: UnsafeRawBufferPointer) {
-        guard address == nil else { return }
-        let bytes = Array(line)
-        for field in ["return-path:", "sender:"] {
-            let name = Array(field.utf8)
-            guard bytes.count >= name.count else { continue }
-            var matches = true
-            for i in 0..<name.count where Self.lowercased(bytes[i]) != name[i] {
-                matches = false
-                break
+        guard address == nil, let first = line.first else { return }
+        // Most header lines end here: neither name starts with their letter.
+        let initial = Self.lowercased(first)
+        guard initial == UInt8(ascii: "r") || initial == UInt8(ascii: "s") else { return }
+        for name in [Self.returnPath, Self.sender] where Self.hasPrefix(line, name) {
+            if let found = Self.address(inFieldValue: line[name.utf8CodeUnitCount...]) { address = found }
+            return
+        }
+    }
+
+    private static let returnPath: StaticString = "return-path:"
+    private static let sender: StaticString = "sender:"
+
+    /// Whether `line` starts with `name` (lower case), in any case.
+    private static func hasPrefix(_ line: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard line.count >= name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { pattern in
+            for index in 0..<pattern.count where lowercased(line[index]) != pattern[index] {
+                return false
             }
-            if matches {
-                if let found = Self.address(inFieldValue: bytes[name.count...]) { address = found }
-                return
-            }
+            return true
         }
     }
 
@@ -50,9 +57,11 @@ public struct EnvelopeSender {
     }
 
     /// The sanitised address in a field value, or `nil` when it is empty.
-    static func address(inFieldValue value: ArraySlice<UInt8>) -> String? {
+    static func address(inFieldValue value: some Collection<UInt8>) -> String? {
         var outside: [UInt8] = []
-        var bracketed: [UInt8]?
+        outside.reserveCapacity(value.count)
+        var bracketed: [UInt8] = []
+        var sawBrackets = false
         var inBrackets = false
         var commentDepth = 0
         var inQuotes = false
@@ -60,7 +69,11 @@ public struct EnvelopeSender {
         scan: for byte in value {
             if escaped {
                 escaped = false
-                if inBrackets { bracketed?.append(byte) } else if commentDepth == 0 && !inQuotes { outside.append(byte) }
+                if inBrackets {
+                    bracketed.append(byte)
+                } else if commentDepth == 0 && !inQuotes {
+                    outside.append(byte)
+                }
                 continue
             }
             if byte == UInt8(ascii: "\\") {
@@ -78,7 +91,7 @@ public struct EnvelopeSender {
             }
             if inBrackets {
                 if byte == UInt8(ascii: ">") { break scan }
-                bracketed?.append(byte)
+                bracketed.append(byte)
                 continue
             }
             switch byte {
@@ -86,13 +99,14 @@ public struct EnvelopeSender {
             case UInt8(ascii: "("): commentDepth = 1
             case UInt8(ascii: "<"):
                 inBrackets = true
-                bracketed = []
+                sawBrackets = true
+                bracketed.reserveCapacity(value.count)
             case UInt8(ascii: ","), UInt8(ascii: ";"): break scan
             case UInt8(ascii: " "), UInt8(ascii: "\t"), 10, 13: continue
             default: outside.append(byte)
             }
         }
-        let chosen = bracketed ?? outside
+        let chosen = sawBrackets ? bracketed : outside
         guard !chosen.isEmpty else { return nil }
         return sanitized(chosen)
     }

@@ -23,19 +23,20 @@ public struct StatusLine: Sendable, Equatable {
     /// - Throws: ``POP3Error/invalidReply(_:)`` for anything else.
     public init(bytes: some Collection<UInt8>, allowSASL: Bool = false) throws(POP3Error) {
         let line = String(decoding: bytes, as: UTF8.self)
-        let b = Array(bytes.prefix(4))
-        let ok = b.count >= 3 && b[0] == UInt8(ascii: "+") && b[1] == UInt8(ascii: "O") && b[2] == UInt8(ascii: "K")
-        let err = b.count >= 4 && b[0] == UInt8(ascii: "-") && b[1] == UInt8(ascii: "E")
-            && b[2] == UInt8(ascii: "R") && b[3] == UInt8(ascii: "R")
-        let sasl = allowSASL && b.count >= 1 && (b[0] == UInt8(ascii: "+") || b[0] == UInt8(ascii: "-"))
-            && (b.count == 1 || b[1] == UInt8(ascii: " "))
+        // The first four bytes, 0 past the end (no status byte is 0).
+        var first = bytes.makeIterator()
+        let b0 = first.next() ?? 0, b1 = first.next() ?? 0, b2 = first.next() ?? 0, b3 = first.next() ?? 0
+        let ok = b0 == UInt8(ascii: "+") && b1 == UInt8(ascii: "O") && b2 == UInt8(ascii: "K")
+        let err = b0 == UInt8(ascii: "-") && b1 == UInt8(ascii: "E") && b2 == UInt8(ascii: "R") && b3 == UInt8(ascii: "R")
+        let sasl = allowSASL && (b0 == UInt8(ascii: "+") || b0 == UInt8(ascii: "-"))
+            && (bytes.count == 1 || b1 == UInt8(ascii: " "))
         // A bare "+" (no space) is accepted as an empty challenge: some
         // servers send it, and there is nothing else it could mean.
         guard ok || err || sasl else {
             throw .invalidReply(serverMessage: line)
         }
         self.line = line
-        isPositive = b[0] == UInt8(ascii: "+")
+        isPositive = b0 == UInt8(ascii: "+")
         let skip = ok ? 3 : (err ? 4 : 1)
         var rest = line.utf8.dropFirst(skip)
         if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }

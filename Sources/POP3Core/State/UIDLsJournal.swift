@@ -24,6 +24,8 @@ final class UIDLsJournal {
     private var wroteBootLine = false
     /// Records written since the last durability marker.
     private var unmarked = false
+    /// The storage ``append(_:)`` encodes into, kept from record to record.
+    private var scratch: [UInt8] = []
     /// Whether the journal was found or created by this process.
     private(set) var fileExists = false
 
@@ -71,7 +73,10 @@ final class UIDLsJournal {
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
         guard !records.isEmpty else { return }
-        var bytes: [UInt8] = []
+        var bytes = scratch
+        scratch = []
+        defer { scratch = bytes }
+        bytes.removeAll(keepingCapacity: true)
         if !wroteBootLine, let bootID {
             bytes += UIDLsJournalReplay.bootLine(bootID)
         }
@@ -127,18 +132,19 @@ final class UIDLsJournal {
         if fd < 0 {
             try openForAppending(created: &created)
         }
-        var bytes: [UInt8] = []
+        var prefix: [UInt8] = []
         if created {
-            bytes += UIDLsJournalRecord.header
+            prefix = UIDLsJournalRecord.header
             createdDirectoryEntry = true
         } else if needsLineEnd {
             // A crash tore the last line; end it so that it stays one
             // damaged (ignored) line instead of spoiling the first new one.
-            bytes.append(UInt8(ascii: "\n"))
+            prefix = [UInt8(ascii: "\n")]
         }
-        bytes += payload
-        let error = bytes.withUnsafeBytes { appender!.append($0) }
-        guard error == 0 else { throw .system(path: path, errno: error) }
+        for part in [prefix, payload] where !part.isEmpty {
+            let error = part.withUnsafeBytes { appender!.append($0) }
+            guard error == 0 else { throw .system(path: path, errno: error) }
+        }
         needsLineEnd = false
     }
 

@@ -41,28 +41,67 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         return text
     }
 
-    /// Appends ``encoded`` to `text`, without intermediate arrays: the
-    /// journal writes one record per delivered message.
+    /// Appends ``encoded`` to `text`: the fields are percent-encoded
+    /// straight into `text`'s storage, grown once, and checksummed there
+    /// (the journal writes one record per delivered message).
     func encode(into text: inout [UInt8]) {
         let start = text.count
-        text.reserveCapacity(start + host.utf8.count + user.utf8.count + uid.count + 16)
-        Self.percentEncode(host.utf8, into: &text)
-        text.append(UInt8(ascii: " "))
-        Self.percentEncode(user.utf8, into: &text)
-        text.append(UInt8(ascii: " "))
-        Self.percentEncode(uid, into: &text)
-        if let proof {
-            text.append(UInt8(ascii: " "))
-            Self.percentEncode(proof.path.utf8, into: &text)
-            text.append(UInt8(ascii: " "))
-            text += String(proof.size).utf8
+        var path = proof?.path
+        let size = proof.map { String($0.size) }
+        let longest = 3 * (host.utf8.count + user.utf8.count + uid.count + (path?.utf8.count ?? 0))
+            + (size?.utf8.count ?? 0) + 16
+        text.append(contentsOf: repeatElement(0, count: longest))
+        var host = host, user = user
+        let end = text.withUnsafeMutableBufferPointer { buffer -> Int in
+            var writer = FieldWriter(base: buffer.baseAddress!, position: start)
+            host.withUTF8 { writer.percentEncode($0) }
+            writer.put(UInt8(ascii: " "))
+            user.withUTF8 { writer.percentEncode($0) }
+            writer.put(UInt8(ascii: " "))
+            uid.withUnsafeBufferPointer { writer.percentEncode($0) }
+            if path != nil, var size {
+                writer.put(UInt8(ascii: " "))
+                path!.withUTF8 { writer.percentEncode($0) }
+                writer.put(UInt8(ascii: " "))
+                size.withUTF8 { writer.copy($0) }
+            }
+            let checksum = Self.crc32(UnsafeBufferPointer(start: buffer.baseAddress! + start,
+                                                          count: writer.position - start))
+            writer.put(UInt8(ascii: " "))
+            for shift in stride(from: 28, through: 0, by: -4) {
+                writer.put(Self.lowerHexDigits[Int((checksum >> UInt32(shift)) & 15)])
+            }
+            writer.put(UInt8(ascii: "\n"))
+            return writer.position
         }
-        let checksum = text.withUnsafeBufferPointer { Self.crc32(UnsafeBufferPointer(rebasing: $0[start...])) }
-        text.append(UInt8(ascii: " "))
-        for shift in stride(from: 28, through: 0, by: -4) {
-            text.append(Self.lowerHexDigits[Int((checksum >> UInt32(shift)) & 15)])
+        text.removeLast(text.count - end)
+    }
+
+    /// Writes into storage known to be large enough.
+    private struct FieldWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var position: Int
+
+        mutating func put(_ byte: UInt8) {
+            base[position] = byte
+            position += 1
         }
-        text.append(UInt8(ascii: "\n"))
+
+        mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes { put(byte) }
+        }
+
+        mutating func percentEncode(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes {
+                if byte <= 0x20 || byte >= 0x7f || byte == UInt8(ascii: "%") {
+                    put(UInt8(ascii: "%"))
+                    put(UIDLsJournalRecord.upperHexDigits[Int(byte >> 4)])
+                    put(UIDLsJournalRecord.upperHexDigits[Int(byte & 15)])
+                } else {
+                    put(byte)
+                }
+            }
+        }
     }
 
     /// The intact records of a journal's text, in order. Comment lines,
@@ -171,6 +210,6 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         return crc
     }
 
-    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+    fileprivate static let upperHexDigits = Array("0123456789ABCDEF".utf8)
     private static let lowerHexDigits = Array("0123456789abcdef".utf8)
 }
