@@ -315,8 +315,16 @@ public final class POP3Session {
     /// Sends QUIT and reads the answer; the server commits deletions now.
     /// - Throws: `command QUIT failed` (76), I/O errors.
     public func quit() throws {
+        try quit(whileAwaitingReply: {})
+    }
+
+    /// ``quit()`` that runs `work` between sending QUIT and reading the
+    /// reply, while the server commits and logs out.
+    public func quit(whileAwaitingReply work: () -> Void) throws {
         state.sendQuit()
-        let reply = try execute(.quit)
+        try send([.quit])
+        work()
+        let reply = try readStatus(for: .quit)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "QUIT", reply: reply) }
     }
 

@@ -160,9 +160,13 @@ extension Retrieval {
                 store.replace(host: storeHost, user: storeUser, with: storedUIDs())
             }
             try store.save()
-            store.close()
             self.store = nil
-            try session.quit()
+            // Nothing is left to do but let go of the lists, the lock and
+            // the records: done while the server answers QUIT.
+            try session.quit(whileAwaitingReply: {
+                store.close()
+                records = []
+            })
             session.close()
             return
         }

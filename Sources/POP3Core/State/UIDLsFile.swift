@@ -297,6 +297,9 @@ public final class UIDLsFile: SeenMessageStore {
         journal.closeFile()
         Glibc.close(fd)
         fd = -1
+        storedLists = []
+        delivered = []
+        readBytes = nil
     }
 
     /// Whether `uid` is exactly `bytes`, compared in place when the string
