@@ -39,6 +39,11 @@ public final class Retrieval {
     let storeHost: String
     let storeUser: String
 
+    /// The host and user of `account`'s list in the UIDLs file.
+    public static func listKey(for account: Account) -> (host: String, user: String) {
+        (account.host ?? account.socket ?? "", account.user ?? "")
+    }
+
     /// - Parameters:
     ///   - session: a fresh session (not yet opened).
     ///   - openStore: reads and locks the UIDLs file; called after STAT and
@@ -53,8 +58,7 @@ public final class Retrieval {
                 observer: (any RetrievalObserver)?, receivedHeader: ReceivedHeaderContext?) {
         self.session = session
         account = session.account
-        storeHost = account.host ?? account.socket ?? ""
-        storeUser = account.user ?? ""
+        (storeHost, storeUser) = Self.listKey(for: account)
         self.openStore = openStore
         self.makeSink = makeSink
         self.filter = filter

@@ -39,6 +39,11 @@ public final class UIDLsFile: SeenMessageStore {
     private var knownUIDs: [ListKey: Set<[UInt8]>] = [:]
     /// The file as it was read, until the lists change; then `nil`.
     private var readBytes: [UInt8]?
+    /// Whether ``readBytes`` is exactly what ``save()`` would write for the
+    /// lists as read, once ``prepare(host:user:)`` checked it.
+    private var readBytesAreCanonical: Bool?
+    /// The lookup table of one list, kept until the lists change.
+    private var seenCache: (key: ListKey, table: SeenUIDs)?
 
     private struct ListKey: Hashable {
         let host: String
@@ -177,8 +182,28 @@ public final class UIDLsFile: SeenMessageStore {
 
     public func seenUIDs(host: String, user: String) -> SeenUIDs {
         mergeDelivered()
-        guard let index = index(host: host, user: user) else { return SeenUIDs([[UInt8]]()) }
-        return SeenUIDs(storedLists[index].uids)
+        let key = ListKey(host: host, user: user)
+        if let seenCache, seenCache.key == key { return seenCache.table }
+        let table = index(host: host, user: user).map { SeenUIDs(storedLists[$0].uids) } ?? SeenUIDs([[UInt8]]())
+        seenCache = (key, table)
+        return table
+    }
+
+    /// Does ahead of time what a session on the list of `host` and `user`
+    /// will ask for: its lookup table, and whether a save that changes
+    /// nothing can leave the file as it is. Meant for the wait for the
+    /// server's greeting.
+    public func prepare(host: String, user: String) {
+        _ = seenUIDs(host: host, user: user)
+        if let readBytes, readBytesAreCanonical == nil {
+            readBytesAreCanonical = UIDLsSerializer.serialize(storedLists) == readBytes
+        }
+    }
+
+    /// Forgets what was derived from the lists as they were.
+    private func listsChanged() {
+        readBytes = nil
+        seenCache = nil
     }
 
     /// Appends the UIDs to the journal (kill-safe at once, crash-safe after
@@ -223,7 +248,7 @@ public final class UIDLsFile: SeenMessageStore {
         let bytes = uids.map { Array($0.utf8) }
         knownUIDs[ListKey(host: host, user: user)] = nil
         if existing != nil || !bytes.isEmpty {
-            readBytes = nil
+            listsChanged()
         }
         if let index = existing {
             if bytes.isEmpty {
@@ -248,8 +273,18 @@ public final class UIDLsFile: SeenMessageStore {
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         mergeDelivered()
-        let bytes = UIDLsSerializer.serialize(storedLists)
-        if let readBytes, readBytes == bytes {
+        var bytes: [UInt8] = []
+        let unchanged: Bool
+        if readBytes != nil, let canonical = readBytesAreCanonical {
+            unchanged = canonical
+        } else {
+            bytes = UIDLsSerializer.serialize(storedLists)
+            unchanged = readBytes == bytes
+        }
+        if !unchanged && bytes.isEmpty {
+            bytes = UIDLsSerializer.serialize(storedLists)
+        }
+        if unchanged {
             guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
             // The journal goes only once the file that holds its UIDs too
             // is surely on disk (another program may have written it).
@@ -300,6 +335,7 @@ public final class UIDLsFile: SeenMessageStore {
         storedLists = []
         delivered = []
         readBytes = nil
+        seenCache = nil
     }
 
     /// Whether `uid` is exactly `bytes`, compared in place when the string
@@ -338,13 +374,13 @@ public final class UIDLsFile: SeenMessageStore {
         } else {
             storedLists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
             index = 0
-            readBytes = nil
+            listsChanged()
         }
         let key = ListKey(host: host, user: user)
         var known = knownUIDs.removeValue(forKey: key) ?? Set(storedLists[index].uids)
         for uid in uids where known.insert(uid).inserted {
             storedLists[index].uids.append(uid)
-            readBytes = nil
+            listsChanged()
         }
         knownUIDs[key] = known
     }

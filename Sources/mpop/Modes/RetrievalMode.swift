@@ -66,6 +66,8 @@ struct RetrievalMode {
         let session = try AccountConnection.session(for: account, debug: invocation.debug)
         session.whileAwaitingGreeting = {
             if store == nil { store = try locked.load() }
+            let key = Retrieval.listKey(for: account)
+            store?.prepare(host: key.host, user: key.user)
         }
         guard let delivery = account.delivery else {
             // AccountCheck refuses a retrieval account without delivery.
