@@ -40,7 +40,7 @@ public final class UIDLsFile: SeenMessageStore {
     /// The file as it was read, until the lists change; then `nil`.
     private var readBytes: [UInt8]?
     /// Whether ``readBytes`` is exactly what ``save()`` would write for the
-    /// lists as read, once ``prepare(host:user:)`` checked it.
+    /// lists as read, once checked (see ``fileHoldsLists()``).
     private var readBytesAreCanonical: Bool?
     /// The lookup table of one list, kept until the lists change.
     private var seenCache: (key: ListKey, table: SeenUIDs)?
@@ -195,9 +195,17 @@ public final class UIDLsFile: SeenMessageStore {
     /// server's greeting.
     public func prepare(host: String, user: String) {
         _ = seenUIDs(host: host, user: user)
-        if let readBytes, readBytesAreCanonical == nil {
+        _ = fileHoldsLists()
+    }
+
+    /// Whether the file already holds exactly what ``save()`` would write:
+    /// the lists are as read, and were read in 1.4.18's format.
+    private func fileHoldsLists() -> Bool {
+        guard let readBytes else { return false }
+        if readBytesAreCanonical == nil {
             readBytesAreCanonical = UIDLsSerializer.serialize(storedLists) == readBytes
         }
+        return readBytesAreCanonical!
     }
 
     /// Forgets what was derived from the lists as they were.
@@ -273,18 +281,7 @@ public final class UIDLsFile: SeenMessageStore {
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         mergeDelivered()
-        var bytes: [UInt8] = []
-        let unchanged: Bool
-        if readBytes != nil, let canonical = readBytesAreCanonical {
-            unchanged = canonical
-        } else {
-            bytes = UIDLsSerializer.serialize(storedLists)
-            unchanged = readBytes == bytes
-        }
-        if !unchanged && bytes.isEmpty {
-            bytes = UIDLsSerializer.serialize(storedLists)
-        }
-        if unchanged {
+        if fileHoldsLists() {
             guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
             // The journal goes only once the file that holds its UIDs too
             // is surely on disk (another program may have written it).
@@ -295,6 +292,7 @@ public final class UIDLsFile: SeenMessageStore {
             close()
             return
         }
+        let bytes = UIDLsSerializer.serialize(storedLists)
         var template = Array((path + ".XXXXXX").utf8CString)
         let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -73,17 +73,14 @@ final class UIDLsJournal {
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
         guard !records.isEmpty else { return }
-        var bytes = scratch
-        scratch = []
-        defer { scratch = bytes }
-        bytes.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
         if !wroteBootLine, let bootID {
-            bytes += UIDLsJournalReplay.bootLine(bootID)
+            scratch += UIDLsJournalReplay.bootLine(bootID)
         }
         for record in records {
-            record.encode(into: &bytes)
+            record.encode(into: &scratch)
         }
-        try write(bytes)
+        try write(scratch)
         wroteBootLine = true
         unmarked = true
     }
