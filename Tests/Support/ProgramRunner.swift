@@ -40,8 +40,13 @@ public enum ProgramRunner {
 public struct MpopBinary: Sendable {
     public let path: String
 
-    /// The `mpop` built beside this test bundle.
+    /// The `mpop` built beside this test bundle, or the one that
+    /// `MPOP_TEST_BINARY` names (to show that a new test fails on an
+    /// older build).
     public static var ours: MpopBinary {
+        if let path = ProcessInfo.processInfo.environment["MPOP_TEST_BINARY"], !path.isEmpty {
+            return MpopBinary(path: path)
+        }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = bundle.deletingLastPathComponent()
         // The test bundle is `.build/<triple>/debug/mpopPackageTests.xctest`,

@@ -41,6 +41,8 @@ public final class ExchangeSink: MessageSink {
             switch error {
             case .failed(let code), .timedOut(let code):
                 throw DeliveryError.cannotLock(path: "\(path)/\(name)", errno: code)
+            case .interrupted:
+                throw DeliveryError.cannotLock(path: "\(path)/\(name)", errno: EINTR)
             }
         }
         let encoder = directory.startMessage(receivedHeader: receivedHeader, lineEnding: .crlf)

@@ -52,6 +52,7 @@ public final class MboxSink: MessageSink {
             switch error {
             case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
             case .failed(let code): throw .cannotLock(path: path, errno: code)
+            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
             }
         }
         self.fd = fd

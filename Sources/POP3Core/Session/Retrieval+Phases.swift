@@ -134,20 +134,36 @@ extension Retrieval {
         }
     }
 
-    /// Makes committed messages durable, then their records, and only then
-    /// counts them as delivered (old, to be deleted): one sync of the
-    /// deliveries and one of the journal for the whole batch.
+    /// Makes committed messages durable, then their records: one sync of
+    /// the deliveries and one of the journal for the whole batch. Messages
+    /// count as delivered (old, to be deleted) once they are durable
+    /// themselves.
+    ///
+    /// When the sync fails, the sink has removed the batch's messages, so
+    /// their journal records are taken back and the messages stay new: a
+    /// UID is only ever recorded for a message that is on disk. The batch
+    /// is settled either way, so a second call (the late-error path) finds
+    /// nothing to do instead of counting it.
+    /// - Throws: the sink's or the store's error (74); after it, no DELE
+    ///   may be sent.
     func flushCommitted() throws {
         guard !pendingCommitted.isEmpty, let sink else { return }
-        try sink.syncCommitted()
-        if hasUIDs, let store {
-            try store.makeRecordsDurable()
-        }
         let batch = pendingCommitted
         pendingCommitted = []
+        do {
+            try sink.syncCommitted()
+        } catch {
+            if hasUIDs, let store {
+                try store.withdrawUnmarkedRecords()
+            }
+            throw error
+        }
         for index in batch {
             records[index].isOld = true
             records[index].action = .delete
+        }
+        if hasUIDs, let store {
+            try store.makeRecordsDurable()
         }
     }
 

@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,9 +15,12 @@ public enum FileLock {
         case timedOut(errno: Int32)
         /// `fcntl` failed for another reason.
         case failed(errno: Int32)
+        /// A signal (SIGINT, SIGTERM, SIGHUP) asked mpop to stop meanwhile.
+        case interrupted
     }
 
-    /// Locks `fd` for writing, trying for `seconds` seconds.
+    /// Locks `fd` for writing, trying for `seconds` seconds; a signal that
+    /// asks mpop to stop ends the wait at once.
     /// - Throws: ``Failure``.
     public static func lockForWriting(_ fd: Int32, seconds: Int) throws(Failure) {
         var lock = flock()
@@ -30,13 +34,16 @@ public enum FileLock {
             guard code == EACCES || code == EAGAIN || code == EINTR else {
                 throw .failed(errno: code)
             }
+            if csupport_abort_signal() != 0 {
+                throw .interrupted
+            }
             tries += 1
             if tries > seconds * 10 {
                 throw .timedOut(errno: code)
             }
             var interval = timespec(tv_sec: 0, tv_nsec: 100_000_000)
             var remaining = timespec()
-            while nanosleep(&interval, &remaining) == -1 && errno == EINTR {
+            while nanosleep(&interval, &remaining) == -1 && errno == EINTR && csupport_abort_signal() == 0 {
                 interval = remaining
             }
         }

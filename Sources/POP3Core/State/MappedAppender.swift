@@ -16,8 +16,10 @@ import Glibc
 /// finds where they start).
 ///
 /// Where the file system cannot reserve space or map the file, appends fall
-/// back to `pwrite` at ``end``. Space is reserved before it is mapped, so a
-/// full disk is an `ENOSPC` from `posix_fallocate`, never a SIGBUS on a page.
+/// back to `pwrite` at ``end``; so does one where a whole step of space
+/// cannot be reserved (`ENOSPC`, `EDQUOT`), since a write needs only its own
+/// bytes. Space is reserved before it is mapped, so a full disk is never a
+/// SIGBUS on a page.
 struct MappedAppender {
     let fd: Int32
     /// Where the next byte goes; the data is everything before it.
@@ -48,7 +50,8 @@ struct MappedAppender {
     /// nothing of `bytes` counts as written).
     mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard bytes.count > 0 else { return 0 }
-        if !usesWrites, end + off_t(bytes.count) > mapOffset + off_t(mapLength) || mapping == nil {
+        if !usesWrites,
+           end < mapOffset || end + off_t(bytes.count) > mapOffset + off_t(mapLength) || mapping == nil {
             let error = remap(toHold: bytes.count)
             if error != 0 { return error }
         }
@@ -71,6 +74,38 @@ struct MappedAppender {
         return 0
     }
 
+    /// Takes back everything appended from `offset` on, as if it had never
+    /// been written: the bytes become zeros again (the tail a reader stops
+    /// at), in the mapping when it holds them, else by `pwrite`, and the
+    /// next append goes to `offset`. Like an append, this outlives the
+    /// process at once. Returns 0, or the `errno` of the write that failed
+    /// (then the bytes may still be there).
+    mutating func withdraw(to offset: off_t) -> Int32 {
+        precondition(offset >= 0 && offset <= end, "withdraw(to:) past the end")
+        var start = offset
+        if let mapping, !usesWrites, end <= mapOffset + off_t(mapLength) {
+            let mapped = max(start, mapOffset)
+            (mapping + Int(mapped - mapOffset)).initializeMemory(as: UInt8.self, repeating: 0,
+                                                               count: Int(end - mapped))
+            if mapped == start {
+                end = start
+                return 0
+            }
+            end = mapped
+        }
+        let zeros = [UInt8](repeating: 0, count: 4096)
+        while start < end {
+            let count = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress!, min($0.count, Int(end - start)), start) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            start += off_t(count)
+        }
+        end = offset
+        return 0
+    }
+
     /// Reserves and maps a window from the page that holds ``end`` that
     /// has room for `count` more bytes. Returns an `errno` only for a
     /// failure that a `pwrite` would meet too (no space, I/O error);
@@ -86,9 +121,12 @@ struct MappedAppender {
                 error = posix_fallocate(fd, offset, off_t(length))
             } while error == EINTR
             if error != 0 {
-                if error == ENOSPC || error == EIO || error == EDQUOT || error == EFBIG {
+                if error == EIO || error == EFBIG {
                     return error
                 }
+                // No room for a whole step (a nearly full disk, a user near
+                // their quota), or no fallocate at all: writes need only the
+                // bytes themselves, and meet the real limit if there is one.
                 usesWrites = true
                 return 0
             }

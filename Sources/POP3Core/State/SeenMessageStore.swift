@@ -21,6 +21,15 @@ public protocol SeenMessageStore: AnyObject {
     /// - Throws: a ``ReportableError`` (74).
     func makeRecordsDurable() throws
 
+    /// Takes back every record since the last ``makeRecordsDurable()``,
+    /// pending ones included: their messages did not become durable (the
+    /// sink's sync failed and removed them), so no later run may count
+    /// them. Once it returns, the records are gone for good, even if this
+    /// process is killed next.
+    /// - Throws: a ``ReportableError`` (74) when they could not be taken
+    ///   back; the caller must then not end the run as a success.
+    func withdrawUnmarkedRecords() throws
+
     /// Replaces the list for `host` and `user` with `uids` (in memory), to be
     /// written by ``save()``. An empty list removes it.
     func replace(host: String, user: String, with uids: [String])

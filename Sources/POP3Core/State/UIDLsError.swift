@@ -24,14 +24,25 @@ public enum UIDLsError: ReportableError, Equatable {
     case system(path: String, errno: Int32)
     /// `FILE: input error`. Exit 74.
     case inputError(file: String)
-    /// `TEMPFILE: output error`. Exit 74.
-    case outputError(file: String)
+    /// `TEMPFILE: output error`, with the `errno` of the failed write
+    /// (mpop does not show it). Exit 74.
+    case outputError(file: String, errno: Int32)
     /// `cannot lock FILE (tried for N seconds): <strerror>`. Exit 74.
     case lockTimeout(file: String, seconds: Int, errno: Int32)
     /// `cannot lock FILE: <strerror>`. Exit 74.
     case lockFailed(file: String, errno: Int32)
     /// `cannot rename A to B: <strerror>`. Exit 74.
     case cannotRename(from: String, to: String, errno: Int32)
+    /// `FILE: not a regular file`: something other than a plain file (a
+    /// symbolic link where none may be, a FIFO, a directory, a device)
+    /// where mpop keeps its state. Exit 74.
+    case notRegularFile(path: String)
+    /// `FILE: owned by another user`: a file of ours that someone else
+    /// made. Exit 74.
+    case foreignOwner(path: String)
+    /// `operation aborted`: a signal arrived while waiting for the file.
+    /// Exit 75, as a signal between the phases of a session.
+    case aborted
 
     public var explanation: String {
         switch self {
@@ -41,7 +52,7 @@ public enum UIDLsError: ReportableError, Equatable {
             return "\(path): \(Self.strerror(code))"
         case .inputError(let file):
             return "\(file): input error"
-        case .outputError(let file):
+        case .outputError(let file, _):
             return "\(file): output error"
         case .lockTimeout(let file, let seconds, let code):
             return "cannot lock \(file) (tried for \(seconds) seconds): \(Self.strerror(code))"
@@ -49,12 +60,21 @@ public enum UIDLsError: ReportableError, Equatable {
             return "cannot lock \(file): \(Self.strerror(code))"
         case .cannotRename(let from, let to, let code):
             return "cannot rename \(from) to \(to): \(Self.strerror(code))"
+        case .notRegularFile(let path):
+            return "\(path): not a regular file"
+        case .foreignOwner(let path):
+            return "\(path): owned by another user"
+        case .aborted:
+            return "operation aborted"
         }
     }
 
     public var exitStatus: ExitStatus {
-        if case .format = self { return .dataError }
-        return .ioError
+        switch self {
+        case .format: return .dataError
+        case .aborted: return .tempFail
+        default: return .ioError
+        }
     }
 
     private static func describe(_ problem: FormatProblem) -> String {
@@ -66,6 +86,16 @@ public enum UIDLsError: ReportableError, Equatable {
         case .tooFewUIDs(let user, let host): return "too few UIDs for user \(user), host \(host)"
         case .lineTooLong: return "line longer than \(UIDLsParser.maximumLineLength) characters"
         case .invalidTimestamp: return "invalid or missing timestamp"
+        }
+    }
+
+    /// Whether the file system is out of space or the user out of quota.
+    var isLackOfSpace: Bool {
+        switch self {
+        case .system(_, let code), .outputError(_, let code):
+            return code == ENOSPC || code == EDQUOT
+        default:
+            return false
         }
     }
 

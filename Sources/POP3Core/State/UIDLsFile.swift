@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,9 +31,16 @@ public final class UIDLsFile: SeenMessageStore {
     /// lookup per UID, and a retrieval replaces the list at the end anyway,
     /// so it waits until something reads the lists.
     private var delivered: [(key: ListKey, uid: [UInt8])] = []
+    /// The UIDs recorded since the last ``makeRecordsDurable()`` (also in
+    /// `delivered` or already merged): their messages may still turn out
+    /// not to be durable, and then ``withdrawUnmarkedRecords()`` takes them
+    /// back.
+    private var unmarkedDelivered: [(key: ListKey, uid: [UInt8])] = []
     private var fd: Int32
     private let journal: UIDLsJournal
     private var isOpen = true
+    /// Whether this run created the file (and has not saved it yet).
+    private var createdFile = false
     /// The UIDs of each list as a set, built on the first ``add(_:host:user:)``
     /// to a list and kept up to date, so that recording one delivery at a
     /// time costs O(1) instead of rebuilding a set of the whole list.
@@ -79,12 +87,13 @@ public final class UIDLsFile: SeenMessageStore {
     /// parsing and the journal's replay left to ``Locked/load()``, which
     /// can then run while the server is still to send its greeting.
     public static func lock(path: String, lockTimeout: Int = defaultLockTimeout) throws(UIDLsError) -> Locked {
-        let fd = try openLocked(path: path, lockTimeout: lockTimeout)
+        let (fd, created) = try openLocked(path: path, lockTimeout: lockTimeout)
         switch FileSystem.readAll(fd) {
         case .success(let bytes):
-            return Locked(path: path, fd: fd, bytes: bytes)
+            return Locked(path: path, fd: fd, bytes: bytes, created: created)
         case .failure:
             Glibc.close(fd)
+            if created { unlink(path) }
             throw .inputError(file: path)
         }
     }
@@ -95,15 +104,20 @@ public final class UIDLsFile: SeenMessageStore {
         let path: String
         private var fd: Int32
         private let bytes: [UInt8]
+        /// Whether the lock created the file (then it goes again unless a
+        /// save writes it).
+        private let created: Bool
 
-        fileprivate init(path: String, fd: Int32, bytes: [UInt8]) {
+        fileprivate init(path: String, fd: Int32, bytes: [UInt8], created: Bool) {
             self.path = path
             self.fd = fd
             self.bytes = bytes
+            self.created = created
         }
 
         deinit {
             if fd >= 0 {
+                if created { UIDLsFile.removeCreated(path: path, fd: fd) }
                 Glibc.close(fd)
             }
         }
@@ -115,11 +129,21 @@ public final class UIDLsFile: SeenMessageStore {
             precondition(fd >= 0, "Locked.load() called twice")
             let fd = self.fd
             self.fd = -1
-            return try UIDLsFile.load(path: path, fd: fd, bytes: bytes)
+            return try UIDLsFile.load(path: path, fd: fd, bytes: bytes, created: created)
         }
     }
 
-    private static func load(path: String, fd: Int32, bytes: [UInt8]) throws(UIDLsError) -> UIDLsFile {
+    /// Removes the file at `path` that a run created but never saved, when
+    /// it is still the one `fd` holds and still empty: a run that failed
+    /// before its session leaves no trace, as mpop leaves none.
+    fileprivate static func removeCreated(path: String, fd: Int32) {
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_size == 0 && FileSystem.isSameFile(fd, path) {
+            unlink(path)
+        }
+    }
+
+    private static func load(path: String, fd: Int32, bytes: [UInt8], created: Bool) throws(UIDLsError) -> UIDLsFile {
         let lists: [UIDList]
         do {
             lists = try UIDLsParser.parse(bytes, fileName: path)
@@ -129,6 +153,7 @@ public final class UIDLsFile: SeenMessageStore {
         }
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal, bytes: bytes)
+        store.createdFile = created
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
@@ -145,17 +170,41 @@ public final class UIDLsFile: SeenMessageStore {
         return store
     }
 
-    /// Opens `path` read-write (creating it when missing) and locks it.
-    /// When another process renamed a new file over the one we waited on,
-    /// the lock we got guards nothing; then we start again with the new file.
-    private static func openLocked(path: String, lockTimeout: Int) throws(UIDLsError) -> Int32 {
-        while true {
-            var fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+    /// Opens `path` read-write (creating it, mode 0600, when missing) and
+    /// locks it. A symbolic link is followed, and one whose target does not
+    /// exist yet creates the target, as mpop's `fopen` does. When another
+    /// process renamed a new file over the one we waited on, the lock we got
+    /// guards nothing; then we start again with the new file, a bounded
+    /// number of times. A signal that asks mpop to stop ends the wait.
+    /// - Returns: the descriptor, and whether this call created the file.
+    private static func openLocked(path: String, lockTimeout: Int) throws(UIDLsError) -> (fd: Int32, created: Bool) {
+        for _ in 0..<maximumOpenRounds {
+            if csupport_abort_signal() != 0 { throw .aborted }
+            // O_NONBLOCK: a FIFO at the path must not hang the open; it is
+            // refused below, like anything else that is not a plain file.
+            var fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+            var created = false
             if fd < 0 && errno == ENOENT {
-                fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-                if fd < 0 && errno == EEXIST { continue }
+                fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                created = fd >= 0
+                if fd < 0 && errno == EEXIST {
+                    // A symbolic link to a file that does not exist yet (or
+                    // a file that appeared meanwhile): O_EXCL never follows
+                    // a link, so create through it without O_EXCL.
+                    fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CREAT | O_CLOEXEC, 0o600)
+                }
             }
             guard fd >= 0 else { throw .system(path: path, errno: errno) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                Glibc.close(fd)
+                throw .system(path: path, errno: code)
+            }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                Glibc.close(fd)
+                throw .notRegularFile(path: path)
+            }
             do {
                 try FileLock.lockForWriting(fd, seconds: lockTimeout)
             } catch {
@@ -163,12 +212,20 @@ public final class UIDLsFile: SeenMessageStore {
                 switch error {
                 case .timedOut(let code): throw .lockTimeout(file: path, seconds: lockTimeout, errno: code)
                 case .failed(let code): throw .lockFailed(file: path, errno: code)
+                case .interrupted: throw .aborted
                 }
             }
-            if FileSystem.isSameFile(fd, path) { return fd }
+            if FileSystem.isSameFile(fd, path) { return (fd, created) }
             Glibc.close(fd)
         }
+        throw .lockFailed(file: path, errno: EAGAIN)
     }
+
+    /// How often ``openLocked(path:lockTimeout:)`` starts again after the
+    /// file it locked was replaced: a replacement takes one rename by a
+    /// run that holds the lock, so more than a few in a row means
+    /// something keeps changing the path.
+    static let maximumOpenRounds = 100
 
     public func uids(host: String, user: String) -> Set<String> {
         mergeDelivered()
@@ -223,6 +280,7 @@ public final class UIDLsFile: SeenMessageStore {
         try journal.append(bytes.map { UIDLsJournalRecord(host: host, user: user, uid: $0) })
         let key = ListKey(host: host, user: user)
         delivered += bytes.map { (key, $0) }
+        unmarkedDelivered += bytes.map { (key, $0) }
     }
 
     /// Appends a pending record to the journal (a plain write, like every
@@ -237,7 +295,42 @@ public final class UIDLsFile: SeenMessageStore {
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func makeRecordsDurable() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
+        // The messages are durable by now (the caller's promise), so their
+        // UIDs count whether or not the marker makes it to the journal.
+        unmarkedDelivered = []
         try journal.markDurable()
+    }
+
+    /// Takes back the journal's records since the last marker, and forgets
+    /// their UIDs: see ``SeenMessageStore/withdrawUnmarkedRecords()``.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` when the journal could
+    ///   be neither cut back nor removed.
+    public func withdrawUnmarkedRecords() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        let withdrawn = unmarkedDelivered
+        unmarkedDelivered = []
+        if !withdrawn.isEmpty {
+            mergeDelivered()
+            forget(withdrawn)
+        }
+        try journal.withdrawUnmarked()
+    }
+
+    /// Removes these UIDs from their lists (a list left empty goes).
+    private func forget(_ entries: [(key: ListKey, uid: [UInt8])]) {
+        var byKey: [ListKey: Set<[UInt8]>] = [:]
+        for entry in entries {
+            byKey[entry.key, default: []].insert(entry.uid)
+        }
+        for (key, uids) in byKey {
+            knownUIDs[key] = nil
+            guard let index = index(host: key.host, user: key.user) else { continue }
+            storedLists[index].uids.removeAll { uids.contains($0) }
+            if storedLists[index].uids.isEmpty {
+                storedLists.remove(at: index)
+            }
+            listsChanged()
+        }
     }
 
     public func replace(host: String, user: String, with uids: [String]) {
@@ -245,6 +338,7 @@ public final class UIDLsFile: SeenMessageStore {
         // Deliveries to this list are superseded; others still count.
         let key = ListKey(host: host, user: user)
         delivered.removeAll { $0.key == key }
+        unmarkedDelivered.removeAll { $0.key == key }
         mergeDelivered()
         let existing = index(host: host, user: user)
         // The usual case of a run that fetched nothing new: the same UIDs
@@ -281,7 +375,7 @@ public final class UIDLsFile: SeenMessageStore {
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         mergeDelivered()
-        if fileHoldsLists() {
+        if fileHoldsLists() && isPrivateToUser() {
             guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
             // The journal goes only once the file that holds its UIDs too
             // is surely on disk (another program may have written it).
@@ -289,17 +383,47 @@ public final class UIDLsFile: SeenMessageStore {
                 throw UIDLsError.system(path: path, errno: errno)
             }
             try journal.remove()
+            createdFile = false
             close()
             return
         }
         let bytes = UIDLsSerializer.serialize(storedLists)
+        do throws(UIDLsError) {
+            try replaceFile(with: bytes)
+        } catch {
+            guard error.isLackOfSpace && journal.fileExists else { throw error }
+            // A disk too full for the new file while the journal takes its
+            // space (a user at the edge of their quota). The lists in memory
+            // hold every record of the journal, so it may go first; should
+            // the machine crash before the rename below, its records are
+            // lost, which costs a second download of their messages, never
+            // a message.
+            try journal.remove()
+            try replaceFile(with: bytes)
+        }
+        let directory = FileSystem.directory(of: path)
+        if case .failure(let error) = FileSystem.syncDirectory(directory) {
+            throw UIDLsError.system(path: directory, errno: error.code)
+        }
+        if try journal.remove() {
+            _ = FileSystem.syncDirectory(directory)
+        }
+        createdFile = false
+        close()
+    }
+
+    /// Writes `bytes` to `FILE.XXXXXX` (mkstemp, so mode 0600), syncs it
+    /// and renames it over the file. On failure the temporary file is
+    /// removed and the file is as it was.
+    /// - Throws: ``UIDLsError`` (74) with mpop's messages.
+    private func replaceFile(with bytes: [UInt8]) throws(UIDLsError) {
         var template = Array((path + ".XXXXXX").utf8CString)
         let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard temporaryFD >= 0 else { throw UIDLsError.system(path: temporary, errno: errno) }
+        guard temporaryFD >= 0 else { throw .system(path: temporary, errno: errno) }
         var failure: UIDLsError?
-        if case .failure = FileSystem.writeAll(temporaryFD, bytes) {
-            failure = .outputError(file: temporary)
+        if case .failure(let error) = FileSystem.writeAll(temporaryFD, bytes) {
+            failure = .outputError(file: temporary, errno: error.code)
         } else if fsync(temporaryFD) != 0 {
             failure = .system(path: temporary, errno: errno)
         }
@@ -313,25 +437,30 @@ public final class UIDLsFile: SeenMessageStore {
             unlink(temporary)
             throw failure
         }
-        let directory = FileSystem.directory(of: path)
-        if case .failure(let error) = FileSystem.syncDirectory(directory) {
-            throw UIDLsError.system(path: directory, errno: error.code)
-        }
-        if try journal.remove() {
-            _ = FileSystem.syncDirectory(directory)
-        }
-        close()
     }
 
-    /// Releases the lock without writing; the journal stays for the next run.
+    /// Whether the file is the user's own with mode 0600, as every save
+    /// through a new temporary file leaves it (and mpop leaves it): only
+    /// then may a save that changes nothing skip the rewrite.
+    private func isPrivateToUser() -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && info.st_mode & 0o7777 == 0o600 && info.st_uid == geteuid()
+    }
+
+    /// Releases the lock without writing; the journal stays for the next
+    /// run. A file that this run created and never saved is removed.
     public func close() {
         guard isOpen else { return }
         isOpen = false
         journal.closeFile()
+        if createdFile && !journal.fileExists {
+            Self.removeCreated(path: path, fd: fd)
+        }
         Glibc.close(fd)
         fd = -1
         storedLists = []
         delivered = []
+        unmarkedDelivered = []
         readBytes = nil
         seenCache = nil
     }

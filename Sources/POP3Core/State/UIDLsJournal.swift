@@ -54,12 +54,13 @@ final class UIDLsJournal {
     }
 
     private func replayFile() throws(UIDLsError) -> (records: [UIDLsJournalRecord], unmarked: Bool) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return ([], false) }
-            throw .system(path: path, errno: errno)
+            throw Self.openError(path: path, errno: errno)
         }
         defer { close(fd) }
+        try Self.checkOwnRegularFile(fd, path: path)
         fileExists = true
         switch FileSystem.readAll(fd) {
         case .success(let bytes): return UIDLsJournalReplay.replay(bytes, currentBootID: bootID)
@@ -72,7 +73,17 @@ final class UIDLsJournal {
     /// machine too.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func append(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
-        guard !records.isEmpty else { return }
+        guard !records.isEmpty, !isSuspended else { return }
+        do throws(UIDLsError) {
+            try openIfNeeded()
+        } catch {
+            guard error.isLackOfSpace else { throw error }
+            suspend()
+            return
+        }
+        if !unmarked {
+            withdrawPoint = (appender!.end, wroteBootLine)
+        }
         scratch.removeAll(keepingCapacity: true)
         if !wroteBootLine, let bootID {
             scratch += UIDLsJournalReplay.bootLine(bootID)
@@ -80,9 +91,29 @@ final class UIDLsJournal {
         for record in records {
             record.encode(into: &scratch)
         }
-        try write(scratch)
+        do throws(UIDLsError) {
+            try write(scratch)
+        } catch {
+            guard error.isLackOfSpace else { throw error }
+            suspend()
+            return
+        }
         wroteBootLine = true
         unmarked = true
+    }
+
+    /// Whether the journal stopped recording for the rest of the run.
+    private(set) var isSuspended = false
+
+    /// Stops recording: the disk has no room for another record. Recording
+    /// is what makes a run that is killed midway not fetch its messages a
+    /// second time; it keeps no message safe (nothing is deleted on the
+    /// server before its message is durable).
+    /// So a run on a nearly full disk goes on without it, as mpop runs,
+    /// instead of fetching nothing at all. What was recorded stays, and can
+    /// still be withdrawn or marked.
+    private func suspend() {
+        isSuspended = true
     }
 
     /// Marks every record so far as durable and has the journal synced
@@ -99,8 +130,17 @@ final class UIDLsJournal {
     ///   background sync that failed.
     func markDurable() throws(UIDLsError) {
         guard unmarked else { return }
-        try write(UIDLsJournalReplay.durableMarker)
         unmarked = false
+        withdrawPoint = nil
+        do throws(UIDLsError) {
+            try write(UIDLsJournalReplay.durableMarker)
+        } catch {
+            guard error.isLackOfSpace else { throw error }
+            // The records stay unmarked: they count after a kill, not after
+            // a crash of the machine (a second download at worst).
+            suspend()
+            return
+        }
         if syncer == nil {
             syncer = csupport_syncer_create(fd)
         }
@@ -124,11 +164,40 @@ final class UIDLsJournal {
     /// The background sync of `fd`, from the first ``markDurable()`` on.
     private var syncer: OpaquePointer?
 
-    private func write(_ payload: [UInt8]) throws(UIDLsError) {
-        var created = false
-        if fd < 0 {
-            try openForAppending(created: &created)
+    /// Where the records since the last marker begin, and whether this
+    /// process's boot line was written before them.
+    private var withdrawPoint: (offset: off_t, bootLineWritten: Bool)?
+
+    /// Takes back every record written since the last marker: their
+    /// messages did not become durable, so a later run must not count them.
+    /// The records' bytes become the zero tail a reader stops at, which
+    /// outlives this process at once; should that fail, the journal is
+    /// removed instead (its marked records then cost a second download of
+    /// their messages, never a lost one).
+    /// - Throws: ``UIDLsError/system(path:errno:)`` when neither worked.
+    func withdrawUnmarked() throws(UIDLsError) {
+        guard unmarked, let withdrawPoint else { return }
+        if appender?.withdraw(to: withdrawPoint.offset) == 0 {
+            wroteBootLine = withdrawPoint.bootLineWritten
+            unmarked = false
+            return
         }
+        try remove()
+        unmarked = false
+    }
+
+    private func write(_ payload: [UInt8]) throws(UIDLsError) {
+        try openIfNeeded()
+        let error = payload.withUnsafeBytes { appender!.append($0) }
+        guard error == 0 else { throw .system(path: path, errno: error) }
+    }
+
+    /// Opens the journal for appending, first writing its header (a new
+    /// journal) or ending a torn last line.
+    private func openIfNeeded() throws(UIDLsError) {
+        guard fd < 0 else { return }
+        var created = false
+        try openForAppending(created: &created)
         var prefix: [UInt8] = []
         if created {
             prefix = UIDLsJournalRecord.header
@@ -138,8 +207,8 @@ final class UIDLsJournal {
             // damaged (ignored) line instead of spoiling the first new one.
             prefix = [UInt8(ascii: "\n")]
         }
-        for part in [prefix, payload] where !part.isEmpty {
-            let error = part.withUnsafeBytes { appender!.append($0) }
+        if !prefix.isEmpty {
+            let error = prefix.withUnsafeBytes { appender!.append($0) }
             guard error == 0 else { throw .system(path: path, errno: error) }
         }
         needsLineEnd = false
@@ -180,30 +249,53 @@ final class UIDLsJournal {
     /// header). An existing journal is continued where its data ends: a
     /// run killed while appending leaves zero bytes after it.
     private func openForAppending(created: inout Bool) throws(UIDLsError) {
-        var descriptor = open(path, O_RDWR | O_CLOEXEC)
+        // Never through a symbolic link, never blocking on a FIFO: anyone
+        // who can write to the directory could have put either there.
+        let flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+        var descriptor = open(path, flags)
         if descriptor < 0 && errno == ENOENT {
-            descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            descriptor = open(path, flags | O_CREAT | O_EXCL, 0o600)
             created = descriptor >= 0
         }
-        guard descriptor >= 0 else { throw .system(path: path, errno: errno) }
+        guard descriptor >= 0 else { throw Self.openError(path: path, errno: errno) }
+        var info = stat()
+        var end: off_t = 0
+        do throws(UIDLsError) {
+            try Self.checkOwnRegularFile(descriptor, path: path)
+            guard fstat(descriptor, &info) == 0 else { throw .system(path: path, errno: errno) }
+            if !created {
+                guard let dataEnd = MappedAppender.logicalEnd(of: descriptor, size: info.st_size) else {
+                    throw .system(path: path, errno: errno)
+                }
+                end = dataEnd
+                // Nothing but zeros: a run was killed before its header landed.
+                created = end == 0
+                if end > 0 {
+                    var last: UInt8 = 0
+                    guard pread(descriptor, &last, 1, end - 1) == 1 else { throw .system(path: path, errno: errno) }
+                    needsLineEnd = last != UInt8(ascii: "\n")
+                }
+            }
+        } catch {
+            close(descriptor)
+            throw error
+        }
         fd = descriptor
         fileExists = true
+        appender = MappedAppender(fd: fd, end: end, size: info.st_size, mapping: mapsFile)
+    }
+
+    /// The error for a journal that cannot be opened: a symbolic link
+    /// (`ELOOP` under `O_NOFOLLOW`) is not a regular file.
+    private static func openError(path: String, errno code: Int32) -> UIDLsError {
+        code == ELOOP ? .notRegularFile(path: path) : .system(path: path, errno: code)
+    }
+
+    /// Refuses a journal that is not a regular file of this user's.
+    private static func checkOwnRegularFile(_ fd: Int32, path: String) throws(UIDLsError) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
-        var end: off_t = 0
-        if !created {
-            guard let dataEnd = MappedAppender.logicalEnd(of: fd, size: info.st_size) else {
-                throw .system(path: path, errno: errno)
-            }
-            end = dataEnd
-            // Nothing but zeros: a run was killed before its header landed.
-            created = end == 0
-            if end > 0 {
-                var last: UInt8 = 0
-                guard pread(fd, &last, 1, end - 1) == 1 else { throw .system(path: path, errno: errno) }
-                needsLineEnd = last != UInt8(ascii: "\n")
-            }
-        }
-        appender = MappedAppender(fd: fd, end: end, size: info.st_size, mapping: mapsFile)
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile(path: path) }
+        guard info.st_uid == geteuid() else { throw .foreignOwner(path: path) }
     }
 }

@@ -165,6 +165,23 @@ let secondMessage = """
         #expect(!run.transport.sentLines.contains("QUIT"))
     }
 
+    /// A sync that fails removes the batch from the mailbox; its records
+    /// are withdrawn, none of its UIDs is saved, nothing is deleted, and
+    /// the late-error path does not count the batch a second time.
+    @Test func aFailedSyncWithdrawsTheBatchAndDeletesNothing() {
+        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
+        let harness = RetrievalHarness(script)
+        harness.sink.failingSyncs = [1]
+        harness.run()
+        #expect(harness.error?.localizedExplanation == "cannot sync")
+        #expect(harness.sink.committed.isEmpty)
+        #expect(harness.store.journal.isEmpty)
+        #expect(harness.store.stored() == [])
+        #expect(harness.store.events == ["record 1.msg", "record 2.msg", "withdraw", "save"])
+        #expect(harness.sink.events == ["commit", "commit", "sync failed"])
+        #expect(!harness.transport.sentLines.contains { $0.hasPrefix("DELE") || $0 == "QUIT" })
+    }
+
     @Test func prematureEndOfMessageIsAnError() {
         let script = login + "\n" + twoMessages + "\n--> RETR 1\n<-- +OK\n<-- Subject: x\n<--\n<-- partial\n!! eof"
         let run = RetrievalHarness(script).run()

@@ -63,12 +63,21 @@ final class MemoryStore: SeenMessageStore {
         if !uids.isEmpty { lists["\(host) \(user)"] = uids }
     }
     func uids(host: String, user: String) -> Set<String> { Set(lists["\(host) \(user)"] ?? []) }
+    /// How many of the last journal entries still wait for their marker.
+    var unmarked = 0
     func recordDelivered(_ uids: [String], host: String, user: String) throws {
         journal += uids
+        unmarked += uids.count
         events.append("record \(uids.joined(separator: ","))")
     }
     func makeRecordsDurable() throws {
+        unmarked = 0
         events.append("durable")
+    }
+    func withdrawUnmarkedRecords() throws {
+        journal.removeLast(unmarked)
+        unmarked = 0
+        events.append("withdraw")
     }
     func replace(host: String, user: String, with uids: [String]) {
         lists["\(host) \(user)"] = uids.isEmpty ? nil : uids.sorted()
@@ -101,6 +110,7 @@ final class MemorySink: MessageSink {
         }
         func commit() throws {
             sink.committed.append(lines)
+            sink.unsynced += 1
             sink.events.append("commit")
         }
         func abort() { sink.aborted += 1 }
@@ -114,6 +124,9 @@ final class MemorySink: MessageSink {
     var syncs = 0
     var closed = false
     var failAfterLines: Int?
+    /// Syncs (counted from 1) that fail, removing the batch as a real
+    /// sink does.
+    var failingSyncs: Set<Int> = []
     var events: [String] = []
 
     func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
@@ -121,8 +134,17 @@ final class MemorySink: MessageSink {
         headers.append(receivedHeader)
         return Writer(sink: self)
     }
+    /// Messages committed since the last successful sync.
+    var unsynced = 0
     func syncCommitted() throws {
         syncs += 1
+        if failingSyncs.contains(syncs) {
+            committed.removeLast(unsynced)
+            unsynced = 0
+            events.append("sync failed")
+            throw MessageError("cannot sync", exitStatus: .ioError)
+        }
+        unsynced = 0
         events.append("sync")
     }
     func close() throws { closed = true }

@@ -196,6 +196,45 @@ import TestSupport
         #expect(contents(path) == UIDLsSerializer.header + " 1 other v\nx\n 3 h u\nnew 1\nnëw-2\nold\n")
     }
 
+    /// Records whose messages never became durable are taken back: the
+    /// next run does not count them, while what was marked before them,
+    /// and what comes after them, still counts.
+    @Test func withdrawnRecordsDoNotCountInTheNextRun() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("uidls", "")
+        let store = try UIDLsFile.open(path: path)
+        try store.recordDelivered(["durable"], host: "h", user: "u")
+        try store.makeRecordsDurable()
+        try store.recordPending("lost", proof: DeliveryProof(path: path, size: 0), host: "h", user: "u")
+        try store.recordDelivered(["lost"], host: "h", user: "u")
+        try store.withdrawUnmarkedRecords()
+        #expect(store.uids(host: "h", user: "u") == ["durable"])
+        try store.recordDelivered(["later"], host: "h", user: "u")
+        // A crash: no save.
+        store.close()
+        let next = try UIDLsFile.open(path: path)
+        #expect(next.uids(host: "h", user: "u") == ["durable", "later"])
+        next.close()
+    }
+
+    /// The same at the journal's level, through the mapping and through
+    /// plain writes, across several reserve steps.
+    @Test(arguments: [true, false])
+    func withdrawingZeroesTheRecordsSinceTheLastMarker(mapping: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.url("uidls")
+        let journal = UIDLsJournal(uidlsPath: path, mapsFile: mapping)
+        func record(_ uid: String) -> UIDLsJournalRecord { UIDLsJournalRecord(host: "h", user: "u", uid: Array(uid.utf8)) }
+        try journal.append((0..<100).map { record("kept-\($0)") })
+        try journal.markDurable()
+        try journal.append((0..<3000).map { record("withdrawn-\($0)") })
+        try journal.withdrawUnmarked()
+        try journal.append([record("after")])
+        journal.closeFile()
+        let replayed = try UIDLsJournal(uidlsPath: path).readRecords().map { String(decoding: $0.uid, as: UTF8.self) }
+        #expect(replayed == (0..<100).map { "kept-\($0)" } + ["after"])
+    }
+
     @Test func tornJournalRecordIsIgnoredAndLaterAppendsStillCount() throws {
         let dir = try TemporaryDirectory()
         let path = dir.url("uidls")

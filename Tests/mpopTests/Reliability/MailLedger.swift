@@ -34,7 +34,8 @@ struct MailLedger {
 
     static func messageID(in message: Data) -> String? {
         let text = String(decoding: message.prefix(8192), as: UTF8.self)
-        for line in text.split(separator: "\n") where line.lowercased().hasPrefix("message-id: ") {
+        // isNewline: an Exchange file's CRLF is one Character.
+        for line in text.split(whereSeparator: \.isNewline) where line.lowercased().hasPrefix("message-id: ") {
             return String(line.dropFirst("Message-ID: ".count))
         }
         return nil
@@ -52,10 +53,33 @@ struct MailLedger {
         }
     }
 
+    /// Message-IDs of the messages in an mbox, with repeats.
+    static func messageIDs(inMbox path: String) -> [String] {
+        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0.lowercased().hasPrefix("message-id: ") }
+            .map { String($0.dropFirst("Message-ID: ".count)) }
+    }
+
+    /// Message-IDs of the files directly in `directory` (an Exchange pickup
+    /// directory), with repeats.
+    static func messageIDs(inDirectory directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { name in
+            let data = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
+            return messageID(in: data) ?? "(no Message-ID: \(name))"
+        }
+    }
+
     /// What became of the sent mail, given the client's maildir and the server's mailbox.
     func outcome(delivered maildir: String, server: ServerMailbox) -> Outcome {
+        outcome(deliveredIDs: Self.messageIDs(inMaildir: maildir), server: server)
+    }
+
+    /// What became of the sent mail, given the Message-IDs delivered (with
+    /// repeats) and the server's mailbox.
+    func outcome(deliveredIDs: [String], server: ServerMailbox) -> Outcome {
         var counts: [String: Int] = [:]
-        for id in Self.messageIDs(inMaildir: maildir) { counts[id, default: 0] += 1 }
+        for id in deliveredIDs { counts[id, default: 0] += 1 }
         let onServer = Set(server.messages.compactMap(Self.messageID(in:)))
         return Outcome(lost: sentIDs.subtracting(counts.keys).subtracting(onServer).sorted(),
                        duplicated: counts.filter { $0.value > 1 }.keys.sorted(),

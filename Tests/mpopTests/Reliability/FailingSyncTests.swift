@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A disk that fails a sync (EIO from fsync or fdatasync, injected from
+/// outside with ``FaultInjection``) must never cost a message: the run
+/// fails with 74, records no UID for a message that did not reach the disk,
+/// deletes nothing, and the next run on a healthy disk delivers every
+/// message exactly once. (The reference behaves the same way; an earlier
+/// version of ours recorded the whole batch and the next run deleted it
+/// from the server.)
+@Suite struct FailingSyncTests {
+    enum Delivery: String, CaseIterable {
+        case maildir, mbox, exchange
+    }
+
+    /// A dovecot user with `count` messages and our configuration for it.
+    final class Rig {
+        let dovecot: DovecotServer
+        let side: SideBySide.Side
+        var ledger = MailLedger()
+        let delivery: Delivery
+        let target: String
+
+        init(binary: MpopBinary = .ours, count: Int = 12, delivery: Delivery = .maildir,
+             extra: String = "keep off") throws {
+            dovecot = try DovecotServer()
+            side = try SideBySide.Side(binary: binary, dovecot: dovecot, user: "disk", messages: [])
+            self.delivery = delivery
+            try ledger.send(count, size: 2_000, to: side.mailbox)
+            var lines = extra
+            switch delivery {
+            case .maildir:
+                target = side.maildir
+            case .mbox:
+                target = side.home.url("mbox")
+                lines += "\ndelivery mbox \(target)"
+            case .exchange:
+                target = try side.home.makeDirectory("pickup")
+                lines += "\ndelivery exchange \(target)"
+            }
+            try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile, extra: lines)
+        }
+
+        var deliveredIDs: [String] {
+            switch delivery {
+            case .maildir: MailLedger.messageIDs(inMaildir: target)
+            case .mbox: MailLedger.messageIDs(inMbox: target)
+            case .exchange: MailLedger.messageIDs(inDirectory: target)
+            }
+        }
+
+        /// The UIDLs file and its journal, as text.
+        var stateFiles: String {
+            let directory = side.home.url(".mpop_uidls")
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+            return names.map { name in
+                "== \(name)\n" + String(decoding: FileManager.default.contents(atPath: directory + "/" + name) ?? Data(),
+                                        as: UTF8.self)
+            }.joined()
+        }
+
+        /// How many of the sent messages' UIDs the state files mention.
+        /// dovecot's UIDs are small numbers, so count whole UID lines of
+        /// the UIDLs file only (the journal must be gone or withdrawn).
+        var recordedUIDCount: Int {
+            let file = side.home.url(".mpop_uidls/disk_at_127.0.0.1")
+            let text = String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
+            return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix(" ") }.count
+        }
+
+        func run(faults: FaultInjection? = nil) throws -> RunResult {
+            try side.run(["-q", "test"], environment: try faults?.environment() ?? [:])
+        }
+
+        /// A run on a healthy disk, then the ledger's verdict.
+        func finish(expectLeftOnServer: Int = 0) throws -> MailLedger.Outcome {
+            let final = try run()
+            #expect(final.status == 0, "\(final)")
+            let outcome = ledger.outcome(deliveredIDs: deliveredIDs, server: side.mailbox)
+            #expect(outcome.lost.isEmpty && outcome.duplicated.isEmpty && outcome.unexpected.isEmpty, "\(outcome)")
+            #expect(Set(deliveredIDs) == ledger.sentIDs, "\(outcome)")
+            #expect(outcome.leftOnServer == expectLeftOnServer, "\(outcome)")
+            return outcome
+        }
+    }
+
+    @Test(arguments: Delivery.allCases)
+    func oneFailedSyncRecordsNothingAndTheNextRunDeliversEverything(_ delivery: Delivery) throws {
+        let rig = try Rig(delivery: delivery)
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.target))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(failed.stderr.contains("Input/output error"), "\(failed)")
+        #expect(rig.side.mailbox.messages.count == rig.ledger.sentIDs.count, "the server lost mail")
+        #expect(rig.deliveredIDs.isEmpty, "a message that was not synced is still there: \(rig.deliveredIDs)")
+        #expect(rig.recordedUIDCount == 0, "UIDs recorded for undelivered mail:\n\(rig.stateFiles)")
+        _ = try rig.finish()
+    }
+
+    /// The reference on the same disk fault: exit 74, no UID recorded, the
+    /// next run delivers everything.
+    @Test func theReferenceAgreesOnAFailedMaildirSync() throws {
+        let rig = try Rig(binary: .reference)
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.target))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(rig.recordedUIDCount == 0, "\(rig.stateFiles)")
+        _ = try rig.finish()
+    }
+
+    @Test func keepOnLeavesTheMailNewAfterAFailedSync() throws {
+        let rig = try Rig(extra: "keep on")
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.target))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(rig.recordedUIDCount == 0, "\(rig.stateFiles)")
+        _ = try rig.finish(expectLeftOnServer: rig.ledger.sentIDs.count)
+        // Seen now: a third run fetches nothing more.
+        #expect(try rig.run().status == 0)
+        #expect(rig.deliveredIDs.count == rig.ledger.sentIDs.count)
+    }
+
+    /// Good syncs first (whole batches become durable), then a bad one: the
+    /// durable batches count, the failed one does not.
+    @Test(arguments: [5, 40, 70])
+    func aFailureAfterGoodSyncsLosesNothing(skip: Int) throws {
+        let rig = try Rig(count: 120)
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.target, skip: skip))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(rig.side.mailbox.messages.count == rig.ledger.sentIDs.count, "the server lost mail")
+        // Whatever arrived is recorded, and nothing else.
+        #expect(rig.recordedUIDCount == rig.deliveredIDs.count, "\(rig.stateFiles)")
+        _ = try rig.finish()
+    }
+
+    /// The mailbox and the UIDLs file on one failing disk: every sync and
+    /// every journal sync fails, for the whole run.
+    @Test(arguments: Delivery.allCases)
+    func aDiskWhereEverySyncFailsLosesNothing(_ delivery: Delivery) throws {
+        let rig = try Rig(delivery: delivery)
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.side.home.path, count: -1))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(rig.side.mailbox.messages.count == rig.ledger.sentIDs.count, "the server lost mail")
+        #expect(rig.deliveredIDs.isEmpty, "\(rig.deliveredIDs)")
+        _ = try rig.finish()
+    }
+
+    /// ENOSPC and EDQUOT from fsync (as NFS and some quotas report them)
+    /// are failures like EIO.
+    @Test(arguments: [ENOSPC, EDQUOT])
+    func aSyncThatReportsNoSpaceLosesNothing(_ code: Int32) throws {
+        let rig = try Rig()
+        defer { rig.dovecot.stop() }
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.target, errno: code))
+        #expect(failed.status == 74, "\(failed)")
+        #expect(rig.recordedUIDCount == 0, "\(rig.stateFiles)")
+        _ = try rig.finish()
+    }
+}
