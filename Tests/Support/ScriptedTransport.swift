@@ -1,5 +1,6 @@
 import Foundation
 import POP3Core
+import Testing
 
 /// A ``Transport`` that plays the server's side of a transcript written in
 /// mpop's `--debug` format, and checks what the client sends:
@@ -15,6 +16,11 @@ import POP3Core
 /// transcript can be replayed split at every byte boundary. A client that
 /// sends something unexpected, or reads while the script waits for a command,
 /// gets ``ScriptMismatch`` thrown, which fails the test with the details.
+///
+/// A transcript must be played to its end: a transport that goes away with
+/// steps left (a `QUIT` the client never sent, replies it never read)
+/// records an issue in the running test, unless ``allowsUnplayedSteps`` says
+/// the test stops early on purpose.
 public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable {
     /// No real socket: -1, so peer lookups find nothing.
     public var socketDescriptor: Int32 = -1
@@ -37,8 +43,14 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     /// Every line the client sent, in order (without CRLF).
     public private(set) var sentLines: [String] = []
 
-    public init(_ transcript: String, chunkSize: Int = .max) {
+    /// Whether the test may leave steps unplayed (a fuzzer, a parser test
+    /// that stops at the first error).
+    public var allowsUnplayedSteps = false
+
+    public init(_ transcript: String, chunkSize: Int = .max,
+                sourceLocation: SourceLocation = #_sourceLocation) {
         self.chunkSize = max(1, chunkSize)
+        self.sourceLocation = sourceLocation
         steps = []
         for raw in transcript.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(raw)
@@ -68,6 +80,28 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     public convenience init(serverBytes: [UInt8], chunkSize: Int = .max) {
         self.init("", chunkSize: chunkSize)
         steps = [.serverSends(serverBytes)]
+        allowsUnplayedSteps = true
+    }
+
+    /// Where the test made this transport, for the issue about unplayed steps.
+    private let sourceLocation: SourceLocation
+
+    deinit {
+        guard !allowsUnplayedSteps, !finished else { return }
+        Issue.record("the transcript was not played to its end; next: \(describe(steps[min(position, steps.count - 1)]))",
+                     sourceLocation: sourceLocation)
+    }
+
+    private func describe(_ step: Step) -> String {
+        switch step {
+        case .serverSends(let bytes):
+            if pendingOffset < pendingServerBytes.count {
+                return "<-- " + String(decoding: pendingServerBytes[pendingOffset...].prefix(60), as: UTF8.self)
+            }
+            return "<-- " + String(decoding: bytes.prefix(60), as: UTF8.self)
+        case .clientSends(let line): return "--> " + line
+        case .eof: return "!! eof"
+        }
     }
 
     /// Whether every step of the script has been played.
@@ -87,7 +121,11 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
         }
         if pendingOffset == pendingServerBytes.count {
             if position >= steps.count { return 0 }
-            if case .eof = steps[position] { return 0 }
+            if case .eof = steps[position] {
+                // Played: every later read sees the end too.
+                steps.removeSubrange(position...)
+                return 0
+            }
             if case .clientSends(let expected) = steps[position] {
                 throw ScriptMismatch("client reads, but the script waits for --> \(expected)")
             }
@@ -135,5 +173,5 @@ public struct ScriptMismatch: Error, CustomStringConvertible, ReportableError {
     public let description: String
     public init(_ description: String) { self.description = description }
     public var explanation: String { "script mismatch: \(description)" }
-    public var exitStatus: ExitStatus { .software }
+    public var exitStatus: POP3Core.ExitStatus { .software }
 }

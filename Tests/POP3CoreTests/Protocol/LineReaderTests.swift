@@ -23,6 +23,8 @@ func lines(of text: String, chunk: Int) throws -> [String] {
 
     @Test func endlessReplyLineFailsBounded() throws {
         let transport = ScriptedTransport("<-| 200000 a", chunkSize: 4096)
+        // The reader gives up long before the end of the line.
+        transport.allowsUnplayedSteps = true
         let reader = LineReader(transport: transport)
         #expect(throws: POP3Error.lineTooLong(command: "CAPA")) {
             _ = try reader.readLine(command: "CAPA")
