@@ -33,6 +33,41 @@ import TestSupport
             return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".journal") }
         }
 
+        /// Messages on the server not yet delivered (a killed run deletes
+        /// nothing, so the server also holds what it delivered).
+        var newOnServer: Int {
+            let delivered = Set(MailLedger.messageIDs(inMaildir: side.maildir))
+            return side.mailbox.messages.compactMap(MailLedger.messageID(in:)).filter { !delivered.contains($0) }.count
+        }
+
+        /// Messages in the maildir's `new/` and `cur/`.
+        var deliveredCount: Int {
+            ["new", "cur"].reduce(0) { sum, sub in
+                sum + ((try? FileManager.default.contentsOfDirectory(atPath: side.maildir + "/" + sub))?.count ?? 0)
+            }
+        }
+
+        /// Starts a run and signals it after it delivered a random number
+        /// of the messages waiting on the server (a random instant of the
+        /// transfer), plus up to half a millisecond. Returns the status, whether the
+        /// signal hit a running mpop, and whether it landed while messages
+        /// were being delivered: some of this run's were in the maildir,
+        /// and some still to come.
+        func signalMidTransfer(_ signal: Int32, using generator: inout SeededGenerator)
+            throws -> (status: Int32, hit: Bool, midTransfer: Bool, run: SignalledRun) {
+            // On the server and not yet delivered (a killed run deleted
+            // nothing, so the server also holds what it delivered).
+            let waiting = newOnServer
+            let before = deliveredCount
+            let target = before + Int.random(in: 1...max(1, waiting - 1), using: &generator)
+            let jitter = Double.random(in: 0...0.0005, using: &generator)
+            let run = try start()
+            let (status, hit, seen) = run.signal(signal, when: { deliveredCount >= target }, jitter: jitter,
+                                                 observe: { deliveredCount })
+            let midTransfer = hit && seen.map { $0 > before && $0 < before + waiting } == true
+            return (status, hit, midTransfer, run)
+        }
+
         func finishAndCount() throws -> MailLedger.Outcome {
             let final = try side.run(["-q", "test"])
             #expect(final.status == 0, "\(final)")
@@ -40,24 +75,31 @@ import TestSupport
         }
     }
 
+    /// SIGKILL at random instants of the transfer. The generator's seed is
+    /// printed (replay with `MPOP_TEST_SEED`), and most kills must land
+    /// while messages are being delivered, or the trial proves nothing.
     @Test func sigkillAtRandomMomentsLosesAndDuplicatesNothing() throws {
         let rig = try Rig()
         defer { rig.dovecot.stop() }
         try rig.ledger.send(60, size: 8_000, to: rig.side.mailbox)
-        var generator = SystemRandomNumberGenerator()
-        var hits = 0
-        for _ in 0..<15 {
-            if rig.side.mailbox.messages.isEmpty {
+        var generator = SeededGenerator()
+        print("KillTests.sigkill seed \(generator.seed)")
+        var hits = 0, midTransfer = 0
+        let kills = 15
+        for _ in 0..<kills {
+            if rig.newOnServer < 2 {
                 try rig.ledger.send(20, size: 8_000, to: rig.side.mailbox)
             }
-            let run = try rig.start()
-            let (status, hit) = run.signal(SIGKILL, after: Double.random(in: 0...0.6, using: &generator))
+            let (status, hit, landed, run) = try rig.signalMidTransfer(SIGKILL, using: &generator)
             if hit { hits += 1 } else { #expect(status == 0, "\(run.stderr)") }
+            if landed { midTransfer += 1 }
         }
         let outcome = try rig.finishAndCount()
+        print("KillTests.sigkill: \(kills) kills, \(hits) hit a running mpop, \(midTransfer) mid-transfer; \(outcome)")
         #expect(outcome.lost.isEmpty && outcome.duplicated.isEmpty && outcome.unexpected.isEmpty,
-                "\(outcome) after \(hits) kills mid-run")
+                "\(outcome) after \(hits) kills mid-run (seed \(generator.seed))")
         #expect(outcome.leftOnServer == 0)
+        #expect(midTransfer * 3 >= kills * 2, "only \(midTransfer) of \(kills) kills landed mid-transfer (seed \(generator.seed))")
     }
 
     /// SIGTERM and SIGINT: mpop stops by itself with an error status, saves
@@ -68,15 +110,18 @@ import TestSupport
         let rig = try Rig()
         defer { rig.dovecot.stop() }
         try rig.ledger.send(60, size: 8_000, to: rig.side.mailbox)
-        var generator = SystemRandomNumberGenerator()
-        for round in 0..<12 {
-            if rig.side.mailbox.messages.isEmpty {
+        var generator = SeededGenerator()
+        print("KillTests.sigterm seed \(generator.seed)")
+        var midTransfer = 0
+        let rounds = 12
+        for round in 0..<rounds {
+            if rig.newOnServer < 2 {
                 try rig.ledger.send(20, size: 8_000, to: rig.side.mailbox)
             }
             let signal = round % 2 == 0 ? SIGTERM : SIGINT
             let before = Set(rig.side.mailbox.messages.compactMap(MailLedger.messageID(in:)))
-            let run = try rig.start()
-            let (status, hit) = run.signal(signal, after: Double.random(in: 0...0.6, using: &generator))
+            let (status, hit, landed, run) = try rig.signalMidTransfer(signal, using: &generator)
+            if landed { midTransfer += 1 }
             if status == 128 + signal {
                 // As mpop, the handlers are in place only while an account is
                 // served; before (or after) it the default action ends the
@@ -98,8 +143,12 @@ import TestSupport
             }
         }
         let outcome = try rig.finishAndCount()
-        #expect(outcome.lost.isEmpty && outcome.duplicated.isEmpty && outcome.unexpected.isEmpty, "\(outcome)")
+        print("KillTests.sigterm: \(rounds) signals, \(midTransfer) mid-transfer; \(outcome)")
+        #expect(outcome.lost.isEmpty && outcome.duplicated.isEmpty && outcome.unexpected.isEmpty,
+                "\(outcome) (seed \(generator.seed))")
         #expect(outcome.leftOnServer == 0)
+        #expect(midTransfer * 3 >= rounds * 2,
+                "only \(midTransfer) of \(rounds) signals landed mid-transfer (seed \(generator.seed))")
     }
 
     /// The regression of the kill test: a journal whose last word is a

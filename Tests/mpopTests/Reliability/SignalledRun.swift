@@ -30,6 +30,26 @@ struct SignalledRun {
         return (status, true)
     }
 
+    /// Sends `signal` once `ready` holds (checked every 0.1 ms,
+    /// for at most `limit` seconds) and then `jitter` more seconds have
+    /// passed, unless mpop ended before; then waits for the end (bounded).
+    /// Returns the status, whether the signal was sent while mpop ran, and
+    /// what `observe` said right before the signal went.
+    func signal<Observation>(_ signal: Int32, when ready: () -> Bool, jitter: Double = 0, limit: Double = 20,
+                             observe: () -> Observation) -> (status: Int32, hit: Bool, seen: Observation?) {
+        let deadline = Date().addingTimeInterval(limit)
+        while !ready() && Date() < deadline {
+            if let status = process.poll() { return (status, false, nil) }
+            usleep(100)
+        }
+        if jitter > 0 { usleep(useconds_t(jitter * 1_000_000)) }
+        let seen = observe()
+        guard process.poll() == nil else { return (process.poll()!, false, nil) }
+        kill(process.pid, signal)
+        let (status, _) = process.wait(timeout: 60)
+        return (status, true, seen)
+    }
+
     var stderr: String {
         (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     }
