@@ -1,13 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The standard input of a delivery agent or filter command (`/bin/sh -c`),
 /// fed line by line with LF endings and written in large chunks.
 ///
-/// A command that stops reading (EPIPE) is not an error by itself: the rest
-/// of the message is dropped, and ``finish(accepted:)`` decides by the exit
-/// status (see ``DeliveryError/forCommand(_:status:stoppedReading:accepted:)``).
+/// What a command that stops reading (EPIPE) means depends on
+/// ``ReaderGone``: a delivery agent that did not take the whole message has
+/// not delivered it, while a filter may decide from the part it read.
 final class CommandInput {
+    /// What a write that finds the command's input closed (EPIPE) means.
+    enum ReaderGone {
+        /// The input is incomplete: ``DeliveryError/writeFailed(errno:)``
+        /// (`cannot write mail: output error`, as mpop), and the command is
+        /// stopped (``abort()``) whatever it would have exited with.
+        case fails
+        /// The rest of the input is dropped and ``finish(accepted:)``
+        /// decides by the exit status (see
+        /// ``DeliveryError/forCommand(_:status:stoppedReading:accepted:)``).
+        case dropsTheRest
+    }
+
     /// The command as configured, before `%F` and `%S`: mpop's error
     /// messages name it so.
     let command: String
+    private let readerGone: ReaderGone
     private let child: ChildProcessPipe
     private var buffer = OutputBuffer()
     private var encoder = LineEncoder(lineEnding: .lf)
@@ -17,8 +34,9 @@ final class CommandInput {
     /// Starts `expandedCommand`.
     /// - Throws: ``DeliveryError/cannotExecute(command:errno:)``, naming the
     ///   expanded command as mpop does.
-    init(command: String, expandedCommand: String) throws(DeliveryError) {
+    init(command: String, expandedCommand: String, readerGone: ReaderGone) throws(DeliveryError) {
         self.command = command
+        self.readerGone = readerGone
         do {
             child = try ChildProcessPipe(shellCommand: expandedCommand)
         } catch {
@@ -32,6 +50,8 @@ final class CommandInput {
     }
 
     /// Appends a piece of a line, as ``MessageWriter/append(_:endsLine:)``.
+    /// - Throws: ``DeliveryError/writeFailed(errno:)`` when a full buffer
+    ///   cannot be written (see ``ReaderGone``).
     func append(_ piece: UnsafeRawBufferPointer, endsLine: Bool) throws(DeliveryError) {
         precondition(!finished, "append() after finish() or abort()")
         encoder.encode(piece, endsLine: endsLine, into: &buffer)
@@ -42,7 +62,8 @@ final class CommandInput {
 
     /// Writes the rest, closes the command's input and waits for it.
     /// - Returns: the exit code, which is in `accepted`.
-    /// - Throws: the ``DeliveryError`` for any other ending.
+    /// - Throws: ``DeliveryError/writeFailed(errno:)`` when the rest cannot
+    ///   be written; the ``DeliveryError`` for any other ending.
     func finish(accepted: ClosedRange<Int32>) throws(DeliveryError) -> Int32 {
         precondition(!finished, "finish() after finish() or abort()")
         encoder.completeLine(into: &buffer)
@@ -80,7 +101,13 @@ final class CommandInput {
         case .written:
             break
         case .readerGone:
-            stoppedReading = true
+            switch readerGone {
+            case .dropsTheRest:
+                stoppedReading = true
+            case .fails:
+                abort()
+                throw .writeFailed(errno: EPIPE)
+            }
         case let .failed(error):
             abort()
             throw .writeFailed(errno: error)

@@ -15,11 +15,12 @@ public enum DeliveryError: ReportableError, Equatable {
     case commandExited(command: String, status: Int32)
     /// `CMD failed to execute`: the command died from a signal.
     case commandFailed(command: String)
-    /// `CMD did not read mail data`: it closed its input before the end and
-    /// did not exit 0.
+    /// `CMD did not read mail data`: a filter closed its input before the
+    /// end and did not exit 0, 1 or 2.
     case commandDidNotRead(command: String)
-    /// `cannot write mail: output error`: writing to a command failed with
-    /// something other than EPIPE, or a file write failed mid-message.
+    /// `cannot write mail: output error`: a delivery agent stopped reading
+    /// its message (EPIPE), writing to a command failed otherwise, or a file
+    /// write failed mid-message.
     case writeFailed(errno: Int32)
     /// `cannot change to DIR: REASON`: a maildir or Exchange pickup directory
     /// cannot be opened (mpop's words, from its `chdir`).
@@ -90,11 +91,11 @@ public enum DeliveryError: ReportableError, Equatable {
     /// given whether it stopped reading its input, or `nil` when `status` is
     /// one of `accepted`.
     ///
-    /// mpop checks "did not read" first, but counts a command that exits 0
-    /// without reading a small mail as a success (its write had landed in the
-    /// pipe before the command exited); we count every exit in `accepted` as
-    /// a success, however much was unread, so the outcome does not depend on
-    /// timing.
+    /// Only a filter can get here having stopped reading (a delivery agent
+    /// that does fails at the write, see ``CommandInput/ReaderGone``). Its
+    /// exit in `accepted` counts however much of the header was unread, so
+    /// the outcome does not depend on timing; mpop 1.4.18 fails with
+    /// `cannot write mail: output error` whenever its write meets EPIPE.
     static func forCommand(_ command: String, status: ChildProcessStatus, stoppedReading: Bool,
                            accepted: ClosedRange<Int32>) -> DeliveryError? {
         if case let .exited(code) = status, accepted.contains(code) {

@@ -10,7 +10,8 @@ final class MDAWriter: MessageWriter {
         try input.append(piece, endsLine: endsLine)
     }
 
-    /// Closes the agent's input and waits for it; only exit 0 delivers.
+    /// Writes the rest, closes the agent's input and waits for it; only exit 0
+    /// after taking the whole message delivers.
     func commit() throws {
         _ = try input.finish(accepted: 0...0)
     }

@@ -28,6 +28,9 @@ public final class HeaderFilter: HeaderFilterRunner {
         if needsSize {
             expanded = CommandInput.expand(expanded, "%S", with: String(size))
         }
-        return HeaderFilterCommandRun(input: try CommandInput(command: command, expandedCommand: expanded))
+        // A filter decides from the header, and may do so from its first
+        // lines: one that stops reading is judged by its exit status.
+        let input = try CommandInput(command: command, expandedCommand: expanded, readerGone: .dropsTheRest)
+        return HeaderFilterCommandRun(input: input)
     }
 }

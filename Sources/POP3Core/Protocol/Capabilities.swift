@@ -1,11 +1,13 @@
 /// What the server said it can do, from CAPA replies (RFC 2449) and the
 /// greeting.
 ///
-/// Parsing follows mpop 1.4.18's `pop3_capa`: each line is uppercased and
-/// matched by keyword *prefix*, and SASL mechanisms by *substring* of the
-/// uppercased `SASL` line, so `SCRAM-SHA-1-PLUS` also sets `SCRAM-SHA-1`
-/// and stray trailing bytes (a `\r` before the CRLF, as some servers send)
-/// do not matter. Flags are cumulative: a later CAPA never clears one.
+/// Parsing follows mpop 1.4.18's `pop3_capa`: each line's first word is
+/// uppercased and matched by keyword *prefix*, and SASL mechanisms by
+/// *substring* of the uppercased `SASL` line, so `SCRAM-SHA-1-PLUS` also
+/// sets `SCRAM-SHA-1` and stray trailing bytes (a `\r` before the CRLF, as
+/// some servers send) do not matter. Flags are cumulative: a later CAPA
+/// never clears one; a later `LOGIN-DELAY`, `EXPIRE` or `IMPLEMENTATION`
+/// replaces the value.
 ///
 ///     C: CAPA
 ///     S: +OK
@@ -30,9 +32,9 @@ public struct Capabilities: Sendable, Equatable {
     public var user = true
     public var respCodes = false
     public var authRespCode = false
-    /// `LOGIN-DELAY n`: the delay in seconds.
+    /// `LOGIN-DELAY n`: the delay in seconds, never negative.
     public var loginDelay: Int?
-    /// `EXPIRE n|NEVER`: days, or `nil` with ``expireNever``.
+    /// `EXPIRE n|NEVER`: days, never negative, or `nil` with ``expireNever``.
     public var expire: Int?
     public var expireNever = false
     /// `IMPLEMENTATION text`, as sent.
@@ -54,53 +56,67 @@ public struct Capabilities: Sendable, Equatable {
     }
 
     /// Takes in one capability line of a CAPA reply (without line ending).
+    ///
+    /// As in mpop 1.4.18, the line's first word (up to the first blank) is
+    /// uppercased, in ASCII, and the keyword matched as its prefix; what
+    /// follows is read from right after the keyword, so `LOGIN-DELAY900`
+    /// and `EXPIRENEVER` (GNU mailutils) count, and so does `EXPIRES 5`.
+    /// - `LOGIN-DELAY`: ``leadingInteger(_:)`` of the rest; a negative
+    ///   delay is 0.
+    /// - `EXPIRE`: NEVER anywhere in the rest, in any case (`EXPIRE 30 USER`
+    ///   is 30, `EXPIRE NEVER USER` never); otherwise the number, a negative
+    ///   one 0 and a missing one 0, and one too big for 64 bits is never, as
+    ///   mpop keeps NEVER as the largest `long`.
+    /// - `IMPLEMENTATION`: the rest after its spaces.
     public mutating func absorb(line bytes: [UInt8]) {
-        let original = String(decoding: bytes, as: UTF8.self)
-        let upper = original.uppercased()
-        capa = true
-        func argument(after count: Int) -> Substring {
-            Substring(String(decoding: upper.utf8.dropFirst(count), as: UTF8.self))
+        let wordEnd = bytes.firstIndex(where: Self.isCSpace) ?? bytes.endIndex
+        let line = bytes[..<wordEnd].map(Self.asciiUppercased) + bytes[wordEnd...]
+        func rest(after keyword: String) -> ArraySlice<UInt8> {
+            line.dropFirst(keyword.utf8.count)
         }
-        if upper.hasPrefix("TOP") {
+        capa = true
+        if line.starts(with: "TOP".utf8) {
             top = true
-        } else if upper.hasPrefix("LOGIN-DELAY") {
-            loginDelay = Self.leadingInteger(argument(after: 12))
-        } else if upper.hasPrefix("PIPELINING") {
+        } else if line.starts(with: "LOGIN-DELAY".utf8) {
+            loginDelay = max(0, Self.leadingInteger(rest(after: "LOGIN-DELAY")))
+        } else if line.starts(with: "PIPELINING".utf8) {
             pipelining = true
-        } else if upper.hasPrefix("EXPIRE") {
-            let value = argument(after: 7)
-            if value.hasPrefix("NEVER") {
+        } else if line.starts(with: "EXPIRE".utf8) {
+            let argument = rest(after: "EXPIRE")
+            let days = max(0, Self.leadingInteger(argument))
+            if Self.contains(argument.map(Self.asciiUppercased), "NEVER") || days == Int.max {
                 expireNever = true
                 expire = nil
             } else {
                 expireNever = false
-                expire = Self.leadingInteger(value)
+                expire = days
             }
-        } else if upper.hasPrefix("UIDL") {
+        } else if line.starts(with: "UIDL".utf8) {
             uidl = true
-        } else if upper.hasPrefix("STLS") {
+        } else if line.starts(with: "STLS".utf8) {
             stls = true
-        } else if upper.hasPrefix("USER") {
+        } else if line.starts(with: "USER".utf8) {
             user = true
-        } else if upper.hasPrefix("SASL ") {
-            for mechanism in Self.knownSASLMechanisms where upper.contains(mechanism) {
+        } else if line.starts(with: "SASL ".utf8) {
+            let upper = line.map(Self.asciiUppercased)
+            for mechanism in Self.knownSASLMechanisms where Self.contains(upper, mechanism) {
                 saslMechanisms.insert(mechanism)
             }
-        } else if upper.hasPrefix("IMPLEMENTATION") {
-            implementation = String(decoding: original.utf8.dropFirst(15), as: UTF8.self)
-        } else if upper.hasPrefix("RESP-CODES") {
+        } else if line.starts(with: "IMPLEMENTATION".utf8) {
+            let text = rest(after: "IMPLEMENTATION").drop { $0 == UInt8(ascii: " ") }
+            implementation = String(decoding: text, as: UTF8.self)
+        } else if line.starts(with: "RESP-CODES".utf8) {
             respCodes = true
-        } else if upper.hasPrefix("AUTH-RESP-CODE") {
+        } else if line.starts(with: "AUTH-RESP-CODE".utf8) {
             authRespCode = true
         }
     }
 
-    /// `strtol`-like: optional blanks, an optional sign, digits; 0 if none.
-    static func leadingInteger(_ text: Substring) -> Int {
-        var bytes = text.utf8[...]
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            bytes = bytes.dropFirst()
-        }
+    /// `strtol` in base 10, as mpop's `atol`: leading white space (C
+    /// `isspace`), an optional sign, then digits; 0 when there are none,
+    /// and `Int.min` or `Int.max` when the number does not fit.
+    static func leadingInteger<Bytes: Collection<UInt8>>(_ text: Bytes) -> Int {
+        var bytes = text.drop(while: isCSpace)
         var negative = false
         if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
             negative = sign == UInt8(ascii: "-")
@@ -109,11 +125,31 @@ public struct Capabilities: Sendable, Equatable {
         var value = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            // Accumulated towards the sign, so that Int.min itself fits.
             let (product, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = product.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            let (sum, overflow2) = negative ? product.subtractingReportingOverflow(digit)
+                                            : product.addingReportingOverflow(digit)
             if overflow1 || overflow2 { return negative ? Int.min : Int.max }
             value = sum
         }
-        return negative ? -value : value
+        return value
+    }
+
+    /// C's `isspace` in the C locale: blank, tab, LF, VT, FF, CR.
+    private static func isCSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0d)
+    }
+
+    /// C's `toupper` in the C locale: ASCII letters only.
+    private static func asciiUppercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte
+    }
+
+    /// Whether `pattern` occurs in `bytes`, as `strstr`.
+    private static func contains(_ bytes: [UInt8], _ pattern: String) -> Bool {
+        let needle = Array(pattern.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 }

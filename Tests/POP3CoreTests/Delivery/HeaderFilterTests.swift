@@ -6,7 +6,8 @@ import TestSupport
 @Suite struct HeaderFilterTests {
     static let header = FixtureMessage("header", "Return-Path: <a@example.org>\nFrom: x\nSubject: From here\n\n")
 
-    static func decide(_ command: String, envelopeFrom: String? = nil, size: Int64 = 1234) throws -> FilterDecision {
+    static func decide(_ command: String, envelopeFrom: String? = nil, size: Int64 = 1234,
+                       header: FixtureMessage = header) throws -> FilterDecision {
         let run = try HeaderFilter(command: command).start(envelopeFrom: envelopeFrom, size: size)
         try Feed.lines(header, piecing: .wholeLines) { try run.append($0, endsLine: $1) }
         return try run.finish()
@@ -17,6 +18,19 @@ import TestSupport
         #expect(try Self.decide("cat >/dev/null; exit 1") == .delete)
         #expect(try Self.decide("cat >/dev/null; exit 2") == .ignore)
         #expect(try Self.decide("exit 1") == .delete)
+    }
+
+    /// Unlike a delivery agent, a filter may decide from the first lines:
+    /// one that stops reading a header far bigger than a pipe is judged by
+    /// its exit status alone.
+    @Test func aFilterThatStopsReadingDecidesByItsExitStatus() throws {
+        let padding = "X-Pad: " + String(repeating: "y", count: 70) + "\n"
+        let big = FixtureMessage("big header", "Subject: big\n" + String(repeating: padding, count: 3_000) + "\n")
+        #expect(try Self.decide("exit 1", header: big) == .delete)
+        #expect(try Self.decide("head -c 100 >/dev/null; exit 2", header: big) == .ignore)
+        #expect(try Self.decide("exit 0", header: big) == .keep)
+        let failed = #expect(throws: DeliveryError.self) { try Self.decide("exit 9", header: big) }
+        #expect(failed?.explanation == "exit 9 did not read mail data")
     }
 
     @Test func otherEndingsAreDeliveryErrors() {

@@ -62,32 +62,50 @@ import TestSupport
         #expect(Self.failure(of: "cat >/dev/null; kill -9 $$")?.explanation == "cat >/dev/null; kill -9 $$ failed to execute")
     }
 
-    @Test func aCommandThatExitsZeroWithoutReadingHasDelivered() throws {
-        let sink = MDASink(command: "exit 0")
-        for message in FixtureMessage.samples {
-            try Feed.deliver(message, to: sink)
+    /// Far more than a pipe holds, so that a command that stops reading
+    /// makes a write meet EPIPE.
+    static let huge = FixtureMessage("2 MB", "Subject: big\n\n" + String(repeating: "a line of mail\n", count: 140_000))
+
+    /// mpop's words for a write that met EPIPE, whatever the command exits with.
+    static let outputError = "cannot write mail: output error"
+
+    @Test func aCommandThatExitsZeroWithoutReadingHasNotDelivered() {
+        for command in ["exit 0", "head -c 1000 >/dev/null", "sed '/^$/q' >/dev/null"] {
+            let error = Self.failure(of: command, message: Self.huge)
+            #expect(error == .writeFailed(errno: EPIPE), "\(command)")
+            #expect(error?.explanation == Self.outputError)
+            #expect(error?.exitStatus == .ioError)
         }
-        // Far more than a pipe holds: the writes meet EPIPE.
-        let huge = FixtureMessage("2 MB", String(repeating: "a line of mail\n", count: 140_000))
-        try Feed.deliver(huge, to: sink, piecing: .engineChunks)
     }
 
     /// With SIGPIPE at its default action, a write to an agent that is gone
     /// must not kill mpop (or this test runner).
-    @Test func anAgentThatIsGoneDoesNotKillUs() throws {
+    @Test func anAgentThatIsGoneDoesNotKillUs() {
         signal(SIGPIPE, SIG_DFL)
-        let huge = FixtureMessage("2 MB", String(repeating: "a line of mail\n", count: 140_000))
         for _ in 0..<3 {
-            try Feed.deliver(huge, to: MDASink(command: "exec 0<&-; sleep 0.1"), piecing: .engineChunks)
+            #expect(Self.failure(of: "exec 0<&-; sleep 0.1", message: Self.huge)?.explanation == Self.outputError)
         }
-        #expect(Self.failure(of: "exec 0<&-; exit 9", message: huge)?.explanation == "exec 0<&-; exit 9 did not read mail data")
     }
 
-    @Test func aCommandThatStopsReadingAndFailsDidNotRead() {
-        let huge = FixtureMessage("2 MB", String(repeating: "a line of mail\n", count: 140_000))
-        #expect(Self.failure(of: "exit 75", message: huge)?.explanation == "exit 75 did not read mail data")
-        #expect(Self.failure(of: "head -c 10 >/dev/null; kill -9 $$", message: huge)?.explanation
-                    == "head -c 10 >/dev/null; kill -9 $$ did not read mail data")
+    @Test func aCommandThatStopsReadingAndFailsIsAnOutputErrorAsWithMpop() {
+        #expect(Self.failure(of: "exit 75", message: Self.huge)?.explanation == Self.outputError)
+        #expect(Self.failure(of: "head -c 10 >/dev/null; kill -9 $$", message: Self.huge)?.explanation
+                    == Self.outputError)
+    }
+
+    /// An agent that closed its input but goes on running is stopped and
+    /// reaped at once: no zombie, and no wait for it to finish.
+    @Test func anAgentThatStopsReadingIsReaped() throws {
+        let dir = try TemporaryDirectory()
+        let pidFile = dir.url("pid")
+        let started = ContinuousClock.now
+        let error = Self.failure(of: "echo $$ > '\(pidFile)'; exec 0<&-; sleep 30", message: Self.huge)
+        #expect(error?.explanation == Self.outputError)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let pid = try #require(pid_t(String(decoding: readFile(pidFile), as: UTF8.self)
+                                        .trimmingCharacters(in: .whitespacesAndNewlines)))
+        // A zombie still answers kill(pid, 0); a reaped process does not.
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
 
     @Test func abortKillsTheCommandBeforeItSeesTheEnd() throws {

@@ -118,8 +118,64 @@ import TestSupport
         let caps = Self.parse(["SASL  PLAIN   XOAUTH2\r", "pipelining", "top", "ExpireNever"])
         #expect(caps.saslMechanisms == ["PLAIN", "XOAUTH2"])
         #expect(caps.pipelining && caps.top)
-        // mailutils' EXPIRENEVER: prefix EXPIRE, then "EVER" reads as 0 days, as in mpop.
-        #expect(caps.expire == 0 && !caps.expireNever)
+        // mailutils' EXPIRENEVER: the argument starts right after EXPIRE, as in mpop.
+        #expect(caps.expireNever && caps.expire == nil)
+    }
+
+    /// What mpop 1.4.18's `--serverinfo` shows for each form (measured):
+    /// the argument is read right after the keyword, `strtol`-like, with a
+    /// negative value 0 and NEVER anywhere after EXPIRE.
+    @Test(arguments: [
+        ("EXPIRENEVER", nil, true), ("EXPIRE NEVER", nil, true), ("EXPIRE  NEVER", nil, true),
+        ("EXPIRE\tNEVER", nil, true), ("expire never", nil, true), ("EXPIRE NEVER USER", nil, true),
+        ("EXPIRE 30 NEVER", nil, true), ("EXPIRE 99999999999999999999", nil, true),
+        ("EXPIRE 9223372036854775807", nil, true), ("EXPIRE 9223372036854775806", 9_223_372_036_854_775_806, false),
+        ("EXPIRE 30", 30, false), ("EXPIRE30", 30, false), ("EXPIRE 30 USER", 30, false), ("EXPIRE\t30  ", 30, false),
+        ("EXPIRE \u{0B}5", 5, false), ("EXPIRE +5", 5, false), ("EXPIRE 12abc", 12, false),
+        ("EXPIRE -5", 0, false), ("EXPIRE -99999999999999999999", 0, false), ("EXPIRE", 0, false),
+        ("EXPIRE X", 0, false), ("EXPIRES 5", 0, false), ("EXPIRE - 5", 0, false),
+    ] as [(String, Int?, Bool)])
+    func expire(line: String, days: Int?, never: Bool) {
+        let caps = Self.parse([line])
+        #expect(caps.expire == days && caps.expireNever == never, "\(line)")
+    }
+
+    @Test(arguments: [
+        ("LOGIN-DELAY 900", 900), ("LOGIN-DELAY900", 900), ("LOGIN-DELAY 900 USER", 900), ("login-delay\t900", 900),
+        ("LOGIN-DELAY -5", 0), ("LOGIN-DELAY", 0), ("LOGIN-DELAY 1e3", 1),
+        ("LOGIN-DELAY 99999999999999999999", Int.max), ("LOGIN-DELAY -99999999999999999999", 0),
+    ] as [(String, Int)])
+    func loginDelay(line: String, seconds: Int) {
+        #expect(Self.parse([line]).loginDelay == seconds, "\(line)")
+    }
+
+    @Test func implementationTextStartsAfterTheKeywordsSpaces() {
+        #expect(Self.parse(["IMPLEMENTATION   Foo 1.0"]).implementation == "Foo 1.0")
+        #expect(Self.parse(["implementation foo bar"]).implementation == "foo bar")
+        // The first word is uppercased, as mpop does before matching.
+        #expect(Self.parse(["IMPLEMENTATIONFoo"]).implementation == "FOO")
+        #expect(Self.parse(["IMPLEMENTATION\tFoo"]).implementation == "\tFoo")
+        #expect(Self.parse(["IMPLEMENTATION"]).implementation == "")
+    }
+
+    @Test func laterValuesReplaceEarlierOnes() {
+        let caps = Self.parse(["EXPIRE NEVER", "EXPIRE 5", "LOGIN-DELAY 5", "LOGIN-DELAY -1"])
+        #expect(caps.expire == 5 && !caps.expireNever && caps.loginDelay == 0)
+        #expect(Self.parse(["EXPIRE 5", "EXPIRE NEVER"]).expireNever)
+    }
+
+    @Test func leadingIntegerIsStrtol() {
+        #expect(Capabilities.leadingInteger(Array(" \t\n\u{0B}\u{0C}\r42x".utf8)) == 42)
+        #expect(Capabilities.leadingInteger(Array("-9223372036854775808".utf8)) == Int.min)
+        #expect(Capabilities.leadingInteger(Array("-9223372036854775809".utf8)) == Int.min)
+        #expect(Capabilities.leadingInteger(Array("9223372036854775808".utf8)) == Int.max)
+        #expect(Capabilities.leadingInteger(Array("+-1".utf8)) == 0)
+    }
+
+    @Test func onlyASCIILettersAreUppercased() {
+        // Swift's uppercased() would turn the dotless ı into I and match.
+        #expect(Self.parse(["logın-delay 5"]).loginDelay == nil)
+        #expect(Self.parse(["SASL plaın"]).saslMechanisms.isEmpty)
     }
 
     @Test func flagsAreCumulative() {

@@ -22,7 +22,7 @@ import TestSupport
         case "dovecot":
             #expect(!caps.apop && caps.stls && caps.pipelining && caps.saslMechanisms.count == 6)
         case "mailutils":
-            #expect(caps.apop && caps.stls && caps.expire == 0 && caps.saslMechanisms.isEmpty)
+            #expect(caps.apop && caps.stls && caps.expireNever && caps.saslMechanisms.isEmpty)
         case "popa3d":
             #expect(!caps.capa && !caps.apop && caps.user)
         case "solid-pop3d":

@@ -45,6 +45,56 @@ import TestSupport
         #expect(pair.ours.mailbox.messages.isEmpty)
     }
 
+    /// MDAs that exit 0 without taking the whole message: one that keeps
+    /// 1,000 bytes, one that delivers nothing, one that keeps the header.
+    /// `DIR` becomes a directory for what they write.
+    static let mdasThatDoNotReadEverything = [
+        "/bin/sh -c 'head -c 1000 > DIR/$$'",
+        "/bin/sh -c true",
+        "/bin/sh -c 'sed \"/^$/q\" > DIR/$$'",
+    ]
+
+    /// Much more than a pipe holds, so that the reference's write meets
+    /// EPIPE too (with a small message it depends on timing, for both).
+    static let bigMessages = (1...3).map { SampleMessage.make(index: $0, size: 200_000) }
+
+    /// An MDA that did not take the whole message has not delivered it,
+    /// whatever it exits with: mpop's write fails with EPIPE, it says so and
+    /// keeps the mail; so must ours. Then a working MDA gets every message
+    /// exactly once.
+    @Test(arguments: mdasThatDoNotReadEverything)
+    func anMDAThatDoesNotReadTheWholeMessageKeepsTheMailOnTheServer(mda: String) throws {
+        let pair = try SideBySide(messages: Self.bigMessages)
+        defer { pair.stop() }
+        for side in [pair.ours, pair.theirs] {
+            let partial = try side.home.makeDirectory("partial")
+            try side.configure(port: pair.dovecot.port, ca: pair.dovecot.ca.certificateFile,
+                               extra: "delivery mda " + mda.replacingOccurrences(of: "DIR", with: partial))
+        }
+        let ours = try expectSameFailure(pair, status: 74)
+        #expect(ours.stderr == "mpop: cannot write mail: output error\n"
+                    + "mpop: error during mail retrieval (account test from \(pair.ours.home.path)/.mpoprc)\n")
+        // Each stopped at the first message: what the MDA wrote stays, as
+        // with mpop, but no message left the server.
+        func partial(_ side: SideBySide.Side) -> [String] {
+            (try? FileManager.default.contentsOfDirectory(atPath: side.home.url("partial"))) ?? []
+        }
+        #expect(partial(pair.ours).count == partial(pair.theirs).count)
+        #expect(partial(pair.ours).count == (mda.contains("true") ? 0 : 1))
+
+        for side in [pair.ours, pair.theirs] {
+            try side.configure(port: pair.dovecot.port, ca: pair.dovecot.ca.certificateFile,
+                               extra: "delivery mda /bin/sh -c 'cat > \(side.maildir)/new/$$'")
+            let run = try side.run(["-q", "test"])
+            #expect(run.status == 0 && run.stderr.isEmpty, "\(side.binary): \(run)")
+            #expect(side.mailbox.messages.isEmpty)
+        }
+        let delivered = pair.ours.deliveredMessages
+        #expect(delivered.count == Self.bigMessages.count)
+        let sameAsTheirs = delivered == pair.theirs.deliveredMessages
+        #expect(sameAsTheirs, "ours and the reference delivered different bytes")
+    }
+
     @Test func aMaildirWithoutTmpKeepsTheMailOnTheServer() throws {
         let pair = try SideBySide(messages: Self.messages)
         defer { pair.stop() }
