@@ -46,8 +46,8 @@ final class SideBySide: @unchecked Sendable {
                 """)
         }
 
-        func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
-            try binary.run(arguments, home: home.path, environment: environment)
+        func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> RunResult {
+            try binary.run(arguments, home: home.path, environment: environment, launcher: launcher)
         }
 
         /// The delivered messages, sorted, with the Received header's date
