@@ -47,6 +47,8 @@ enum MpopCommand {
     /// `--configure=ADDRESS`: prints a configuration found through SRV records.
     static func configure(_ address: String, configurationFile: String) -> ExitStatus {
         do throws(AutoConfigurationError) {
+            // The key ring only when ours can reach it: a password stored
+            // where ours cannot read it leaves the account without one.
             Console.out(try AutoConfiguration.text(for: address, configurationFile: configurationFile,
                                                    keyRing: SecretTool.isAvailable))
             return .ok

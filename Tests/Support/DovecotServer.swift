@@ -43,7 +43,11 @@ public final class DovecotServer: @unchecked Sendable {
             mailUID = getuid()
             mailGID = getgid()
             let name = String(cString: getpwuid(getuid())!.pointee.pw_name)
+            // The internal group too: dovecot gives its stats and dict
+            // sockets to it, and only root can give them to group dovecot.
+            let group = String(cString: getgrgid(getgid())!.pointee.gr_name)
             userLines = "default_login_user = \(name)\ndefault_internal_user = \(name)\n"
+                + "default_internal_group = \(group)\n"
         }
 
         var lastError: Error?

@@ -65,9 +65,11 @@ public struct MpopBinary: Sendable {
     }
 
     /// Runs mpop with `HOME=home`, the C locale and a minimal PATH, plus `environment`.
+    /// With a `launcher` (such as `unshare -m /bin/sh script`), its first
+    /// element is run with the rest, mpop's path and `arguments` as arguments.
     public func run(_ arguments: [String], home: String, environment: [String: String] = [:],
                     stdin: String? = nil, workingDirectory: String? = nil,
-                    timeout: Double = 60) throws -> RunResult {
+                    launcher: [String] = [], timeout: Double = 60) throws -> RunResult {
         if self.path == MpopBinary.reference.path {
             try Prerequisites.requireReferenceMpop()
         }
@@ -82,7 +84,8 @@ public struct MpopBinary: Sendable {
             "TZ": "UTC",
         ]
         env.merge(environment) { $1 }
-        return try ProgramRunner.run(path, arguments, environment: env, stdin: stdin,
+        let command = launcher + [path] + arguments
+        return try ProgramRunner.run(command[0], Array(command.dropFirst()), environment: env, stdin: stdin,
                                      workingDirectory: workingDirectory, timeout: timeout)
     }
 }

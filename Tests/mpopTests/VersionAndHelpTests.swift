@@ -50,6 +50,25 @@ import TestSupport
         #expect(methods(ourLines) == methods(theirLines))
     }
 
+    /// The reference, built with libsecret, says `Gnome `; ours reaches
+    /// the key ring through `secret-tool` and says so only when it is on
+    /// `$PATH`, and otherwise what mpop built without libsecret says.
+    @Test func keyringLineFollowsSecretToolOnThePath() throws {
+        let home = try TemporaryDirectory()
+        let paths = try SecretToolPaths()
+        let keyringLine = { (result: RunResult) in
+            result.stdout.split(separator: "\n").first { $0.hasPrefix("Keyring support:") }.map(String.init)
+        }
+        let theirs = try MpopBinary.reference.run(["--version"], home: home.path,
+                                                  environment: ["PATH": paths.withoutSecretTool])
+        #expect(keyringLine(theirs) == "Keyring support: Gnome ")
+        let with = try MpopBinary.ours.run(["--version"], home: home.path, environment: ["PATH": paths.withSecretTool])
+        #expect(keyringLine(with) == "Keyring support: Gnome (secret-tool) ")
+        let without = try MpopBinary.ours.run(["--version"], home: home.path,
+                                              environment: ["PATH": paths.withoutSecretTool])
+        #expect(keyringLine(without) == "Keyring support: none")
+    }
+
     @Test func versionNamesTheXDGConfigurationWhenOnlyItExists() throws {
         let home = try TemporaryDirectory()
         try home.write(".config/mpop/config", "defaults\n")

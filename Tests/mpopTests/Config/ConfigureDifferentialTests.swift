@@ -6,8 +6,12 @@ import TestSupport
 /// server, inside a private network namespace (`unshare -n -m`) whose
 /// resolver points at 127.0.0.1: no query can leave the machine.
 ///
-/// Creating the namespace needs root, so the suite is skipped otherwise.
-@Suite(.enabled(if: geteuid() == 0, "needs root for unshare -n -m"))
+/// Ours is run twice per case, with and without `secret-tool` on its
+/// `$PATH`, whatever this machine has installed. With it, ours must print
+/// what the Debian mpop (built with libsecret) prints; without it, what
+/// mpop built without libsecret prints (Docs/Compatibility.md).
+@Suite(.enabled(if: PrivateNamespaces.networkAndMount != nil,
+                "unshare cannot make a private network namespace here: needs root, or unprivileged user namespaces"))
 struct ConfigureDifferentialTests {
     struct Case: Sendable, CustomStringConvertible {
         var address: String
@@ -39,14 +43,59 @@ struct ConfigureDifferentialTests {
     ]
 
     @Test(arguments: cases)
-    func oursMatchesDebianMpop(_ testCase: Case) throws {
+    func withSecretToolOursMatchesDebianMpop(_ testCase: Case) throws {
+        let paths = try SecretToolPaths(), home = try TemporaryDirectory()
+        let expected = try Self.configure(.reference, testCase, home: home.path, path: paths.withSecretTool)
+        let actual = try Self.configure(.ours, testCase, home: home.path, path: paths.withSecretTool)
+        #expect(actual.stdout == expected.stdout)
+        #expect(actual.stderr == expected.stderr)
+        #expect(actual.status == expected.status)
+    }
+
+    @Test(arguments: cases)
+    func withoutSecretToolOursSuggestsGpgAsMpopWithoutLibsecret(_ testCase: Case) throws {
+        let paths = try SecretToolPaths(), home = try TemporaryDirectory()
+        let expected = try Self.configure(.reference, testCase, home: home.path, path: paths.withSecretTool)
+        let actual = try Self.configure(.ours, testCase, home: home.path, path: paths.withoutSecretTool)
+        #expect(actual.stdout == Self.withoutKeyRing(expected.stdout))
+        #expect(!actual.stdout.contains("secret-tool"))
+        #expect(actual.stderr == expected.stderr)
+        #expect(actual.status == expected.status)
+    }
+
+    /// The reference's configuration text as mpop 1.4.18 built without
+    /// libsecret prints it (`mpop.c:mpop_configure`): the key ring advice
+    /// becomes gpg advice, and a `passwordeval` line follows `user`.
+    static func withoutKeyRing(_ text: String) -> String {
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line == "# - add your password to the key ring:" {
+                lines.append("# - encrypt your password:")
+            } else if line.hasPrefix("#   secret-tool store ") {
+                lines.append("#   gpg -e -o ~/.mpop-password.gpg")
+            } else {
+                lines.append(line)
+                if line.hasPrefix("user ") {
+                    lines.append("passwordeval gpg --no-tty -q -d ~/.mpop-password.gpg")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Runs `binary --configure=ADDRESS` in a private network namespace
+    /// whose DNS server answers with the case's records; `path` is the
+    /// `$PATH` mpop sees.
+    static func configure(_ binary: MpopBinary, _ testCase: Case, home: String, path: String) throws -> RunResult {
         try Prerequisites.requireReferenceMpop()
+        try Prerequisites.require(MpopBinary.ours.path, package: "(build it: swift build)")
         try Prerequisites.require("/usr/bin/unshare", package: "util-linux")
         try Prerequisites.require("/usr/bin/ip", package: "iproute2")
         try Prerequisites.require("/usr/bin/python3", package: "python3")
+        let unshareOptions = try #require(PrivateNamespaces.networkAndMount)
         let dir = try TemporaryDirectory(prefix: "mpop-configure")
         let server = try dir.write("dns.py", Self.dnsServer)
-        let resolv = try dir.write("resolv.conf", "nameserver 127.0.0.1\n")
+        let resolv = try dir.write("resolv.conf", "nameserver 127.0.0.1\n", mode: 0o644)
         let script = try dir.write("run.sh", """
             #!/bin/sh
             mpop="$1"; shift
@@ -55,26 +104,21 @@ struct ConfigureDifferentialTests {
             /usr/bin/python3 \(server) "$@" > \(dir.path)/dns.log 2>&1 &
             pid=$!
             while ! grep -q ready \(dir.path)/dns.log 2>/dev/null; do sleep 0.05; done
-            "$mpop" --configure="$ADDRESS"
+            PATH="$MPOP_PATH" "$mpop" --configure="$ADDRESS"
             status=$?
             kill $pid
             exit $status
 
             """, mode: 0o755)
-        let environment = ["HOME": dir.path, "PATH": "/usr/sbin:/usr/bin:/bin", "LC_ALL": "C",
-                           "ADDRESS": testCase.address]
+        let environment = ["HOME": home, "PATH": "/usr/sbin:/usr/bin:/bin", "LC_ALL": "C",
+                           "ADDRESS": testCase.address, "MPOP_PATH": path]
         // Through sh rather than executed: a file just written can be busy
         // for exec while other tests fork.
-        let arguments = ["-n", "-m", "/bin/sh", script]
-        let expected = try ProgramRunner.run("/usr/bin/unshare", arguments + [MpopBinary.reference.path] + testCase.records,
-                                             environment: environment, timeout: 30)
-        try? FileManager.default.removeItem(atPath: dir.path + "/dns.log")
-        let actual = try ProgramRunner.run("/usr/bin/unshare", arguments + [MpopBinary.ours.path] + testCase.records,
+        let result = try ProgramRunner.run("/usr/bin/unshare",
+                                           unshareOptions + ["/bin/sh", script, binary.path] + testCase.records,
                                            environment: environment, timeout: 30)
-        #expect(!expected.timedOut && !(expected.stdout + expected.stderr).isEmpty, "the reference run did nothing: \(expected)")
-        #expect(actual.stdout == expected.stdout)
-        #expect(actual.stderr == expected.stderr)
-        #expect(actual.status == expected.status)
+        #expect(!result.timedOut && !(result.stdout + result.stderr).isEmpty, "\(binary.path) did nothing: \(result)")
+        return result
     }
 
     /// Answers SRV queries from its arguments; NXDOMAIN for other names.

@@ -220,21 +220,26 @@ import TestSupport
 
     @Test func systemdAcceptsTheUnits() throws {
         let analyze = "/usr/bin/systemd-analyze"
-        guard FileManager.default.isExecutableFile(atPath: analyze) else {
-            // Without systemd the textual test above is all there is.
-            return
-        }
+        try Prerequisites.require(analyze, package: "systemd")
+        // `ExecStart=mpop` must resolve in systemd's own search path, not
+        // $PATH: the Debian mpop, there for the differential tests, stands in.
+        try Prerequisites.requireReferenceMpop()
         let scratch = try TemporaryDirectory()
         let runtime = try scratch.makeDirectory("run")
         for unit in ["mpop@.service", "mpop@.timer"] {
             try scratch.write(unit, try Self.contents("Docs/systemd/" + unit), mode: 0o644)
         }
-        let result = try ProgramRunner.run(analyze, ["verify", "--user", "./mpop@work.service", "./mpop@work.timer"],
+        // --man=no: `Documentation=man:mpop(1)` would need man-db and an
+        // installed page; the page itself is checked above, with groff.
+        let result = try ProgramRunner.run(analyze, ["verify", "--man=no", "--user",
+                                                     "./mpop@work.service", "./mpop@work.timer"],
                                            environment: ["PATH": "/usr/local/bin:/usr/bin:/bin",
                                                          "HOME": scratch.path, "XDG_RUNTIME_DIR": runtime],
                                            workingDirectory: scratch.path)
+        // It needs no running systemd (it works in a container), but it
+        // must be able to set up a user manager of its own.
         if result.stderr.contains("Failed to initialize manager") || result.stderr.contains("Failed to connect") {
-            // A container without a usable user manager: nothing to verify against.
+            Issue.record("systemd-analyze cannot set up a user manager here, so the units were not verified: \(result)")
             return
         }
         #expect(result.status == 0, "\(result)")

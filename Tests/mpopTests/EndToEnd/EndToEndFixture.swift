@@ -46,8 +46,8 @@ final class SideBySide: @unchecked Sendable {
                 """)
         }
 
-        func run(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
-            try binary.run(arguments, home: home.path, environment: environment)
+        func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> RunResult {
+            try binary.run(arguments, home: home.path, environment: environment, launcher: launcher)
         }
 
         /// The delivered messages, sorted, with the Received header's date
@@ -79,11 +79,13 @@ final class SideBySide: @unchecked Sendable {
     /// status lines, APOP timestamps, Received dates and host names, and
     /// the mbox From_ line's date.
     static func normalized(_ text: String) -> String {
+        // dovecot ends its APOP timestamps with the host name gethostname gives.
+        let apopTimestamp = "<[^<>]*@" + NSRegularExpression.escapedPattern(for: LocalHost.name) + ">"
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for i in lines.indices {
             if lines[i].hasPrefix("\tby ") { lines[i] = "\tby LOCALHOST (mpop-1.4.18) with POP3" }
             if lines[i].hasPrefix("\tfor <") { lines[i] = "\tfor <USER>; DATE" }
-            if let range = lines[i].range(of: #"<[^<>]*@vm>"#, options: .regularExpression) {
+            if let range = lines[i].range(of: apopTimestamp, options: .regularExpression) {
                 lines[i].replaceSubrange(range, with: "<TIMESTAMP>")
             }
         }

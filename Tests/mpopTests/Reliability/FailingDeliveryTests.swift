@@ -10,9 +10,10 @@ import TestSupport
     /// Runs both sides with `extra`, checks the statuses and stderr agree and
     /// that nothing left either server; returns our result.
     @discardableResult
-    func expectSameFailure(_ pair: SideBySide, status: Int32, file: String = #filePath, line: Int = #line) throws -> RunResult {
-        let ours = try pair.ours.run(["-q", "test"])
-        let theirs = try pair.theirs.run(["-q", "test"])
+    func expectSameFailure(_ pair: SideBySide, status: Int32,
+                           launchers: (ours: [String], theirs: [String]) = ([], [])) throws -> RunResult {
+        let ours = try pair.ours.run(["-q", "test"], launcher: launchers.ours)
+        let theirs = try pair.theirs.run(["-q", "test"], launcher: launchers.theirs)
         #expect(ours.status == status, "\(ours)")
         #expect(theirs.status == status, "\(theirs)")
         #expect(normalized(ours.stderr, pair.ours) == normalized(theirs.stderr, pair.theirs))
@@ -108,32 +109,46 @@ import TestSupport
     }
 
     /// A full file system under the mbox: the first message does not fit.
-    /// Our mbox must be exactly as before (the reference's is not). Needs the right to mount a tmpfs
-    /// (root here); elsewhere the test fails saying so.
-    @Test func anMboxOnAFullFileSystemIsLeftAsItWas() throws {
+    /// Our mbox must be exactly as before (the reference's is not). Each
+    /// run has a 64 KB tmpfs of its own, in a private mount namespace that
+    /// the mbox is copied out of afterwards.
+    @Test(.enabled(if: PrivateNamespaces.mount != nil,
+                   "unshare cannot make a private mount namespace here: needs root, or unprivileged user namespaces"))
+    func anMboxOnAFullFileSystemIsLeftAsItWas() throws {
+        let unshare = try #require(PrivateNamespaces.mount)
         let messages = [SampleMessage.make(index: 1, size: 100_000)] + Self.messages.dropFirst()
         let pair = try SideBySide(messages: messages)
         defer { pair.stop() }
-        var mounted: [String] = []
-        defer { for point in mounted { _ = try? ProgramRunner.run("/bin/umount", [point], environment: [:]) } }
-        let before = Data(("From someone@example.org Sat Jan  1 00:00:00 2000\nSubject: old\n\n"
-                           + String(repeating: "old mail line\n", count: 700) + "\n").utf8)
+        let before = "From someone@example.org Sat Jan  1 00:00:00 2000\nSubject: old\n\n"
+            + String(repeating: "old mail line\n", count: 700) + "\n"
+        var launchers: [[String]] = []
         for side in [pair.ours, pair.theirs] {
             let point = try side.home.makeDirectory("full", mode: 0o755)
-            let mount = try ProgramRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", point],
-                                              environment: ["PATH": "/usr/bin:/bin"])
-            try #require(mount.status == 0, "cannot mount a 64 KB tmpfs (needs root or CAP_SYS_ADMIN): \(mount)")
-            mounted.append(point)
-            try before.write(to: URL(fileURLWithPath: point + "/mbox"))
+            let seed = try side.home.write("mbox.before", before)
+            let script = try side.home.write("full.sh", """
+                point="$1" seed="$2" after="$3"; shift 3
+                mount -t tmpfs -o size=64k tmpfs "$point" || { echo "cannot mount a 64 KB tmpfs" >&2; exit 99; }
+                cp "$seed" "$point/mbox"
+                "$@"
+                status=$?
+                cp "$point/mbox" "$after"
+                exit $status
+
+                """)
+            launchers.append(["/usr/bin/unshare"] + unshare + ["/bin/sh", script, point, seed, side.home.url("mbox.after")])
             try side.configure(port: pair.dovecot.port, ca: pair.dovecot.ca.certificateFile,
                                extra: "delivery mbox \(point)/mbox")
         }
-        let ours = try expectSameFailure(pair, status: 74)
+        let ours = try expectSameFailure(pair, status: 74, launchers: (launchers[0], launchers[1]))
         #expect(ours.stderr.hasPrefix("mpop: cannot write mail: output error\n"), "\(ours)")
-        #expect(FileManager.default.contents(atPath: mounted[0] + "/mbox") == before, "our mbox changed")
+        let after = { (side: SideBySide.Side) in
+            FileManager.default.contents(atPath: side.home.url("mbox.after")).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(after(pair.ours) == before, "our mbox changed")
         // mpop 1.4.18 leaves the part that fitted (the mbox grows to fill
         // the file system): a torn message. Ours truncates back
         // (Docs/Compatibility.md).
-        #expect(FileManager.default.contents(atPath: mounted[1] + "/mbox") != before)
+        let theirs = try #require(after(pair.theirs))
+        #expect(theirs != before)
     }
 }

@@ -108,27 +108,16 @@ import TestSupport
     /// 1.4.18 waits for its full timeout (180 s) and then reports a read
     /// timeout.
     @Test func starttlsOnThePop3sPortFailsSoonWithAHint() throws {
-        let (host, server) = try Self.silentServerOnPort995()
+        let server = try SilentPort995()
         defer { server.stop() }
         let home = try TemporaryDirectory()
         for mode in ["-q", "--serverinfo", "-A"] {
-            let arguments = [mode, "--host=\(host)", "--port=995", "--tls", "--tls-starttls=on",
+            let arguments = [mode, "--host=\(server.host)", "--port=995", "--tls", "--tls-starttls=on",
                              "--user=joe", "--auth=user", "--passwordeval=echo secret", "--delivery=mbox,/dev/null"]
-            let ours = try MpopBinary.ours.run(arguments, home: home.path, timeout: 30)
+            let ours = try MpopBinary.ours.run(arguments, home: home.path, launcher: server.launcher, timeout: 30)
             #expect(!ours.timedOut, "\(mode): \(ours)")
             #expect(ours.status != 0, "\(mode): \(ours)")
             #expect(ours.stderr.contains("tls_starttls off"), "\(mode): \(ours)")
         }
-    }
-
-    /// Port 995 on some loopback address (needs root or CAP_NET_BIND_SERVICE).
-    static func silentServerOnPort995() throws -> (host: String, server: ResponderServer) {
-        for last in 1...20 {
-            let host = "127.0.0.\(last)"
-            if let server = try? ResponderServer(host: host, port: 995, makeResponder: { SilentResponder() }) {
-                return (host, server)
-            }
-        }
-        throw MessageFailure("cannot listen on port 995 of 127.0.0.1 to 127.0.0.20 (run the tests as root)")
     }
 }
