@@ -104,6 +104,9 @@ userdb {{
 }}
 mail_location = maildir:~
 pop3_uidl_format = %08Xu%08Xv
+# Dovecot's default, pinned: the benchmark reads each session's RETR count
+# and bytes, deletions and mailbox size from this logout line.
+pop3_logout_format = top=%t/%p, retr=%r/%b, del=%d/%m, size=%s
 service pop3-login {{
   inet_listener pop3 {{
     address = 127.0.0.1
