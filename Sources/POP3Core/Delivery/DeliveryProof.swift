@@ -10,20 +10,35 @@ import Glibc
 /// message look new again, so the next run fetched it twice. The engine
 /// now writes the UID with this proof to the journal *before* the commit,
 /// and the next run counts it as delivered exactly when the proof holds.
+///
+/// For an mbox the message is a stretch of a shared file instead: the proof
+/// names where it starts and the CRC-32 of its bytes, and holds when the
+/// file still has exactly those bytes there.
 public struct DeliveryProof: Equatable, Sendable {
-    /// Absolute path of the file the commit creates (for a maildir, `DIR/new/NAME`).
+    /// Absolute path of the file the commit creates (for a maildir,
+    /// `DIR/new/NAME`), or of the mbox the message was appended to.
     public var path: String
-    /// Its size in bytes once complete.
+    /// Its size in bytes once complete (in an mbox: the message's size).
     public var size: Int64
+    /// In an mbox: where the message starts.
+    public var offset: Int64?
+    /// In an mbox: the CRC-32 of the message's bytes.
+    public var checksum: UInt32?
 
-    public init(path: String, size: Int64) {
+    public init(path: String, size: Int64, offset: Int64? = nil, checksum: UInt32? = nil) {
         self.path = path
         self.size = size
+        self.offset = offset
+        self.checksum = checksum
     }
 
     /// Whether the file is there with its full size. For a maildir a reader
     /// may since have moved `new/NAME` to `cur/NAME:2,FLAGS`; that counts too.
+    /// For an mbox, whether the bytes at ``offset`` have ``checksum``.
     public func holds() -> Bool {
+        if let offset, let checksum {
+            return FileStretch(path: path)?.checksum(from: offset, count: size) == checksum
+        }
         if Self.size(of: path) == size { return true }
         let slash = path.lastIndex(of: "/")
         guard let slash else { return false }

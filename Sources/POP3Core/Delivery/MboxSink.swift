@@ -14,6 +14,12 @@ import Glibc
 /// ``MessageWriter/abort()``) is cut off again with `ftruncate`, so the mbox
 /// never ends in half a message; and a failed ``syncCommitted()`` cuts the
 /// unsynced messages, which will be fetched again.
+///
+/// In a regular file, each write of a message is announced in the journal
+/// first (``AppendIntent``), and a complete message is proven by its offset
+/// and checksum (``DeliveryProof``): a run killed in the middle of a
+/// message leaves a tail that the next run can cut (``MboxRepair``), and one
+/// killed right after a message does not fetch it again.
 public final class MboxSink: MessageSink {
     /// The mbox as configured; error messages name it so.
     public let path: String
@@ -27,6 +33,13 @@ public final class MboxSink: MessageSink {
     var writerActive = false
     /// The file size after the last successful sync (or at opening).
     private var syncedSize: off_t
+    /// Where the next message goes, in a regular file (nil for a FIFO or
+    /// a device such as /dev/null): kept by the sink, which holds the lock,
+    /// instead of asking the kernel for each message.
+    var fileEnd: Int64?
+    /// The mbox's absolute path, for the journal's records: a later run
+    /// may start in another directory.
+    let absolutePath: String
     /// The date part of the last `From ` line, and the second it shows:
     /// messages delivered within one second share it.
     private var lastDate: (time: time_t, text: [UInt8])?
@@ -57,6 +70,16 @@ public final class MboxSink: MessageSink {
         }
         self.fd = fd
         syncedSize = lseek(fd, 0, SEEK_END)
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && syncedSize >= 0 {
+            fileEnd = Int64(syncedSize)
+        }
+        if let resolved = realpath(path, nil) {
+            absolutePath = String(cString: resolved)
+            free(resolved)
+        } else {
+            absolutePath = path
+        }
     }
 
     public func begin(envelopeFrom: String?, receivedHeader: [String]?) throws -> any MessageWriter {
@@ -96,6 +119,9 @@ public final class MboxSink: MessageSink {
         if end >= off_t(count) {
             _ = ftruncate(fd, end - off_t(count))
         }
+        if fileEnd != nil {
+            fileEnd = Int64(lseek(fd, 0, SEEK_END))
+        }
     }
 
     /// Cuts the file back to `size` (a FIFO or device, where `lseek` gave
@@ -103,6 +129,9 @@ public final class MboxSink: MessageSink {
     func truncate(to size: off_t) {
         if size >= 0 {
             _ = ftruncate(fd, size)
+        }
+        if fileEnd != nil {
+            fileEnd = Int64(lseek(fd, 0, SEEK_END))
         }
     }
 

@@ -47,11 +47,17 @@ public protocol MessageWriter: AnyObject {
 
     /// Completes the message's bytes (not yet visible to readers) and names
     /// the file ``commit()`` will create, or `nil` when the sink cannot offer
-    /// such evidence (an MDA, an mbox). Called at most once, right before
-    /// ``commit()``.
+    /// such evidence (an MDA, a FIFO or device as the mbox). An mbox writer
+    /// writes the end of the message here and proves it by offset and
+    /// checksum. Called at most once, right before ``commit()``.
     func prepareCommit() throws -> DeliveryProof?
+
+    /// Asks the writer to announce each write with `record` before it
+    /// happens (see ``AppendIntent``); only an mbox writer does.
+    func journalAppends(_ record: @escaping (AppendIntent) throws -> Void)
 }
 
 extension MessageWriter {
     public func prepareCommit() throws -> DeliveryProof? { nil }
+    public func journalAppends(_ record: @escaping (AppendIntent) throws -> Void) {}
 }

@@ -100,6 +100,12 @@ extension Retrieval {
                                     begin: { sender in
                 let started = try sink.begin(envelopeFrom: sender, receivedHeader: header)
                 writer = started
+                if hasUIDs, let uid = record.uid, let store {
+                    let (host, user) = (storeHost, storeUser)
+                    started.journalAppends { intent in
+                        try store.recordAppend(uid, intent: intent, host: host, user: user)
+                    }
+                }
                 return { bytes, endsLine in try started.append(bytes, endsLine: endsLine) }
             }, observe: { piece in
                 // mpop checks for a signal on every line of a message.

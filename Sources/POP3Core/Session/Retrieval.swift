@@ -83,6 +83,9 @@ public final class Retrieval {
             try session.checkAbort(betweenPhases: true)
             let store = try openStore()
             self.store = store
+            if !statusOnly {
+                repairInterruptedAppends(store)
+            }
             var uids: [String]?
             let caps = session.capabilities
             if count > 0 && (caps.uidl || !caps.capa) {
@@ -165,6 +168,25 @@ public final class Retrieval {
             if let uid = record.uid { uids.append(uid) }
         }
         return uids
+    }
+
+    /// Cuts the torn messages that a run killed in the middle of an mbox
+    /// delivery left behind (see ``MboxRepair``), before anything is
+    /// appended after them. What cannot be cut is reported, not fatal: the
+    /// torn message stays as mpop would leave it.
+    func repairInterruptedAppends(_ store: any SeenMessageStore) {
+        for intents in store.interruptedAppends {
+            guard let first = intents.first else { continue }
+            do {
+                if case .leftInPlace(let offset, let bytes) = try MboxRepair.repair(intents) {
+                    observer?.warning("\(first.path): an interrupted delivery left \(bytes) bytes of a message "
+                                      + "at offset \(offset), followed by data that is not ours; left in place")
+                }
+            } catch {
+                observer?.warning("\(first.path): cannot remove the part of a message that an interrupted "
+                                  + "delivery left: \(error.explanation)")
+            }
+        }
     }
 
     /// A late error: make what was delivered durable, save, no QUIT.

@@ -31,10 +31,15 @@ public protocol RetrievalObserver: AnyObject {
     /// The server accepted `count` DELE commands and then QUIT, so those
     /// messages are gone. Not called with `keep`, nor when DELE or QUIT fails.
     func messagesDeleted(count: Int)
+    /// Something the user must hear of that does not fail the run (a torn
+    /// message an earlier run left in an mbox and that could not be cut);
+    /// printed as `mpop: TEXT` on stderr, also in quiet modes.
+    func warning(_ text: String)
 }
 
 /// Observers that only print mpop's output need no counts.
 extension RetrievalObserver {
     public func messageDelivered(number: Int, size: Int64) {}
     public func messagesDeleted(count: Int) {}
+    public func warning(_ text: String) {}
 }

@@ -50,6 +50,17 @@ public protocol SeenMessageStore: AnyObject {
     /// note whose file did not survive proves nothing, so none is lost.
     /// - Throws: a ``ReportableError`` (74).
     func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws
+
+    /// Notes, before the bytes go out, what an mbox writer is about to
+    /// append for the message with `uid` (see ``AppendIntent``). Like a
+    /// pending note it needs no fsync.
+    /// - Throws: a ``ReportableError`` (74).
+    func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws
+
+    /// Appends that an earlier run announced and never completed (it was
+    /// killed in the middle of a message), each message's in order: the
+    /// mbox may end in a torn message (see ``MboxRepair``).
+    var interruptedAppends: [[AppendIntent]] { get }
 }
 
 extension SeenMessageStore {
@@ -58,4 +69,6 @@ extension SeenMessageStore {
     }
 
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
+    public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {}
+    public var interruptedAppends: [[AppendIntent]] { [] }
 }

@@ -58,6 +58,16 @@ public final class UIDLsFile: SeenMessageStore {
         let user: String
     }
 
+    private struct MessageKey: Equatable {
+        let host: String
+        let user: String
+        let uid: [UInt8]
+    }
+
+    /// Appends to an mbox that an earlier run announced in the journal and
+    /// never completed; see ``SeenMessageStore/interruptedAppends``.
+    public private(set) var interruptedAppends: [[AppendIntent]] = []
+
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
         self.fd = fd
@@ -157,7 +167,24 @@ public final class UIDLsFile: SeenMessageStore {
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
-        for record in try journal.readRecords() where record.proof?.holds() ?? true {
+        // Each message's append records, until a later record of the same
+        // message says it was completed (or abandoned by the writer).
+        var appends: [(key: MessageKey, intents: [AppendIntent])] = []
+        let records = try journal.readRecords()
+        for record in records {
+            let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
+            if let intent = record.intent {
+                if let index = appends.lastIndex(where: { $0.key == key }) {
+                    appends[index].intents.append(intent)
+                } else {
+                    appends.append((key, [intent]))
+                }
+                continue
+            }
+            appends.removeAll { $0.key == key }
+        }
+        store.interruptedAppends = appends.map(\.intents)
+        for record in records where record.intent == nil && (record.proof?.holds() ?? true) {
             if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
                 groups[index].uids.append(record.uid)
             } else {
@@ -289,6 +316,14 @@ public final class UIDLsFile: SeenMessageStore {
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), proof: proof)])
+    }
+
+    /// Appends an append record to the journal; see
+    /// ``SeenMessageStore/recordAppend(_:intent:host:user:)``.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
+    public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), intent: intent)])
     }
 
     /// Marks the journal's records durable and syncs it.

@@ -16,18 +16,65 @@
 /// ```
 /// pop.example.org alice 42 /home/alice/Mail/new/1700000000.M1P2Q3.host 1234 5d2e8a10
 /// ```
+///
+/// A pending record for an mbox adds the message's offset and the CRC-32 of
+/// its bytes (see ``DeliveryProof``):
+///
+/// ```
+/// pop.example.org alice 42 /home/alice/mbox 1234 40960 9a3c01f2 77e1a0c4
+/// ```
+///
+/// An append record (``AppendIntent``), written before each write into an
+/// mbox, names the mbox, the message's start, the stretch written and the
+/// CRC-32 of each of its pieces, comma-separated:
+///
+/// ```
+/// pop.example.org alice 42 /home/alice/mbox 40960 40960 45056 0b1c2d3e 5f0e3a21
+/// ```
+///
+/// The records differ in their number of fields (4, 6, 8 and 9).
 public struct UIDLsJournalRecord: Equatable, Sendable {
     public var host: String
     public var user: String
     public var uid: [UInt8]
     /// For a pending record: the delivery counts only if this holds.
     public var proof: DeliveryProof?
+    /// For an append record: what was about to be appended.
+    public var intent: AppendIntent?
 
-    public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil) {
+    public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil, intent: AppendIntent? = nil) {
         self.host = host
         self.user = user
         self.uid = uid
         self.proof = proof
+        self.intent = intent
+    }
+
+    /// The fields after the UID, encoded: a pending record's proof or an
+    /// append record's stretch.
+    private var extraFields: [[UInt8]] {
+        if let proof {
+            var fields = [Self.percentEncode(Array(proof.path.utf8)), Array(String(proof.size).utf8)]
+            if let offset = proof.offset, let checksum = proof.checksum {
+                fields += [Array(String(offset).utf8), Self.hex(checksum)]
+            }
+            return fields
+        }
+        if let intent {
+            var pieces: [UInt8] = []
+            for (index, checksum) in intent.pieceChecksums.enumerated() {
+                if index > 0 { pieces.append(UInt8(ascii: ",")) }
+                pieces += Self.hex(checksum)
+            }
+            if pieces.isEmpty { pieces = Array("-".utf8) }
+            return [Self.percentEncode(Array(intent.path.utf8)), Array(String(intent.messageStart).utf8),
+                    Array(String(intent.start).utf8), Array(String(intent.end).utf8), pieces]
+        }
+        return []
+    }
+
+    private static func hex(_ value: UInt32) -> [UInt8] {
+        stride(from: 28, through: 0, by: -4).map { lowerHexDigits[Int((value >> UInt32($0)) & 15)] }
     }
 
     /// The comment the journal starts with, for a person who finds it.
@@ -46,10 +93,9 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     /// (the journal writes one record per delivered message).
     func encode(into text: inout [UInt8]) {
         let start = text.count
-        var path = proof?.path
-        let size = proof.map { String($0.size) }
-        let longest = 3 * (host.utf8.count + user.utf8.count + uid.count + (path?.utf8.count ?? 0))
-            + (size?.utf8.count ?? 0) + 16
+        let extra = (proof == nil && intent == nil) ? [] : extraFields
+        let longest = 3 * (host.utf8.count + user.utf8.count + uid.count)
+            + extra.reduce(0) { $0 + $1.count + 1 } + 16
         text.append(contentsOf: repeatElement(0, count: longest))
         var host = host, user = user
         let end = text.withUnsafeMutableBufferPointer { buffer -> Int in
@@ -59,11 +105,9 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
             user.withUTF8 { writer.percentEncode($0) }
             writer.put(UInt8(ascii: " "))
             uid.withUnsafeBufferPointer { writer.percentEncode($0) }
-            if path != nil, var size {
+            for field in extra {
                 writer.put(UInt8(ascii: " "))
-                path!.withUTF8 { writer.percentEncode($0) }
-                writer.put(UInt8(ascii: " "))
-                size.withUTF8 { writer.copy($0) }
+                field.withUnsafeBufferPointer { writer.copy($0) }
             }
             let checksum = Self.crc32(UnsafeBufferPointer(start: buffer.baseAddress! + start,
                                                           count: writer.position - start))
@@ -122,7 +166,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     static func decode(_ line: ArraySlice<UInt8>) -> UIDLsJournalRecord? {
         guard line.first != UInt8(ascii: "#") else { return nil }
         let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard fields.count == 4 || fields.count == 6, let last = fields.last,
+        guard [4, 6, 8, 9].contains(fields.count), let last = fields.last,
               last.count == 8, last.allSatisfy({ hexValue($0) != nil }),
               let checksum = UInt32(String(decoding: last, as: UTF8.self), radix: 16),
               crc32(Array(line[line.startIndex..<last.startIndex - 1])) == checksum,
@@ -131,13 +175,35 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
             return nil
         }
         var proof: DeliveryProof?
-        if fields.count == 6 {
-            guard let path = percentDecode(fields[3]),
-                  let size = Int64(String(decoding: fields[4], as: UTF8.self)) else { return nil }
+        var intent: AppendIntent?
+        func number(_ field: ArraySlice<UInt8>) -> Int64? { Int64(String(decoding: field, as: UTF8.self)) }
+        func checksumField(_ field: ArraySlice<UInt8>) -> UInt32? {
+            field.count == 8 ? UInt32(String(decoding: field, as: UTF8.self), radix: 16) : nil
+        }
+        if fields.count == 6 || fields.count == 8 {
+            guard let path = percentDecode(fields[3]), let size = number(fields[4]) else { return nil }
             proof = DeliveryProof(path: String(decoding: path, as: UTF8.self), size: size)
+            if fields.count == 8 {
+                guard let offset = number(fields[5]), let sum = checksumField(fields[6]) else { return nil }
+                proof?.offset = offset
+                proof?.checksum = sum
+            }
+        } else if fields.count == 9 {
+            guard let path = percentDecode(fields[3]), let messageStart = number(fields[4]),
+                  let start = number(fields[5]), let end = number(fields[6]), start <= end else { return nil }
+            var sums: [UInt32] = []
+            if !fields[7].elementsEqual("-".utf8) {
+                for field in fields[7].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                    guard let sum = checksumField(field) else { return nil }
+                    sums.append(sum)
+                }
+            }
+            intent = AppendIntent(path: String(decoding: path, as: UTF8.self), messageStart: messageStart,
+                                  start: start, end: end, pieceChecksums: sums)
+            guard intent!.pieces.count == sums.count else { return nil }
         }
         return UIDLsJournalRecord(host: String(decoding: host, as: UTF8.self),
-                                  user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof)
+                                  user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof, intent: intent)
     }
 
     static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {
@@ -185,31 +251,15 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         }
     }
 
-    /// CRC-32 as in zlib and PNG (reflected polynomial 0xEDB88320).
+    /// CRC-32 as in zlib and PNG (see ``CRC32``).
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBufferPointer { crc32($0) }
+        bytes.withUnsafeBytes { CRC32.checksum($0) }
     }
 
-    /// Table-driven, a byte at a time: the journal checksums every record.
     static func crc32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        crcTable.withUnsafeBufferPointer { table in
-            for byte in bytes {
-                crc = table[Int(UInt8(truncatingIfNeeded: crc) ^ byte)] ^ (crc >> 8)
-            }
-        }
-        return ~crc
-    }
-
-    /// The CRC-32 of each byte value, the usual 256-entry table.
-    private static let crcTable: [UInt32] = (0..<256).map { (value: UInt32) in
-        var crc = value
-        for _ in 0..<8 {
-            crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1
-        }
-        return crc
+        CRC32.checksum(UnsafeRawBufferPointer(bytes))
     }
 
     fileprivate static let upperHexDigits = Array("0123456789ABCDEF".utf8)
-    private static let lowerHexDigits = Array("0123456789abcdef".utf8)
+    fileprivate static let lowerHexDigits = Array("0123456789abcdef".utf8)
 }

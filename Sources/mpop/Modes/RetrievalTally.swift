@@ -54,4 +54,8 @@ final class RetrievalTally: RetrievalObserver {
         summary.deleted += count
         next.messagesDeleted(count: count)
     }
+
+    func warning(_ text: String) {
+        next.warning(text)
+    }
 }

@@ -56,4 +56,8 @@ final class RetrievalPrinter: RetrievalObserver {
         guard verbosity == .full else { return }
         progressPrinter.abort()
     }
+
+    func warning(_ text: String) {
+        Console.diagnostic(text)
+    }
 }

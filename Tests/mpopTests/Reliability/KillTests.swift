@@ -16,11 +16,16 @@ import TestSupport
         var ledger = MailLedger()
         var runs = 0
 
-        init() throws {
+        /// The mbox, when the rig delivers to one instead of the maildir.
+        let mbox: String?
+
+        init(mbox: Bool = false) throws {
             dovecot = try DovecotServer()
             side = try SideBySide.Side(binary: .ours, dovecot: dovecot, user: "killed", messages: [])
             scratch = try TemporaryDirectory(prefix: "mpop-kill")
-            try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile, extra: "keep off")
+            self.mbox = mbox ? side.home.url("mbox") : nil
+            try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile,
+                               extra: "keep off" + (self.mbox.map { "\ndelivery mbox \($0)" } ?? ""))
         }
 
         func start() throws -> SignalledRun {
@@ -37,6 +42,12 @@ import TestSupport
         /// nothing, so the server also holds what it delivered).
         var newOnServer: Int {
             let delivered = Set(MailLedger.messageIDs(inMaildir: side.maildir))
+            return side.mailbox.messages.compactMap(MailLedger.messageID(in:)).filter { !delivered.contains($0) }.count
+        }
+
+        /// Messages on the server not yet in `mbox`.
+        func newOnServer(inMbox mbox: String) -> Int {
+            let delivered = Set(MailLedger.messageIDs(inMbox: mbox))
             return side.mailbox.messages.compactMap(MailLedger.messageID(in:)).filter { !delivered.contains($0) }.count
         }
 
@@ -100,6 +111,45 @@ import TestSupport
                 "\(outcome) after \(hits) kills mid-run (seed \(generator.seed))")
         #expect(outcome.leftOnServer == 0)
         #expect(midTransfer * 3 >= kills * 2, "only \(midTransfer) of \(kills) kills landed mid-transfer (seed \(generator.seed))")
+    }
+
+    /// SIGKILL in the middle of mbox deliveries of messages that take many
+    /// writes each: no message lost, none twice, and none torn (a kill
+    /// mid-message leaves a tail that the next run cuts before appending).
+    @Test func sigkillIntoAnMboxLosesDuplicatesAndTearsNothing() throws {
+        let rig = try Rig(mbox: true)
+        defer { rig.dovecot.stop() }
+        let mbox = try #require(rig.mbox)
+        let size = 150_000
+        try rig.ledger.send(12, size: size, to: rig.side.mailbox)
+        var generator = SeededGenerator()
+        print("KillTests.mbox seed \(generator.seed)")
+        var midTransfer = 0
+        let kills = 20
+        func mboxSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: mbox)[.size] as? Int) ?? 0 }
+        for _ in 0..<kills {
+            if rig.newOnServer(inMbox: mbox) < 2 {
+                try rig.ledger.send(6, size: size, to: rig.side.mailbox)
+            }
+            let before = mboxSize()
+            let expected = rig.newOnServer(inMbox: mbox) * size
+            let target = before + Int.random(in: 1..<max(2, expected), using: &generator)
+            let run = try rig.start()
+            let (_, hit, seen) = run.signal(SIGKILL, when: { mboxSize() >= target },
+                                            jitter: Double.random(in: 0...0.0005, using: &generator),
+                                            observe: { mboxSize() })
+            if hit, let seen, seen > before, seen < before + expected { midTransfer += 1 }
+        }
+        let final = try rig.side.run(["-q", "test"])
+        #expect(final.status == 0, "\(final)")
+        let outcome = rig.ledger.outcome(deliveredIDs: MailLedger.messageIDs(inMbox: mbox), server: rig.side.mailbox)
+        let torn = MailLedger.tornMessages(inMbox: mbox, size: size)
+        print("KillTests.mbox: \(kills) kills, \(midTransfer) mid-transfer; \(outcome), torn \(torn.count)")
+        #expect(outcome.lost.isEmpty && outcome.duplicated.isEmpty && outcome.unexpected.isEmpty,
+                "\(outcome) (seed \(generator.seed))")
+        #expect(torn.isEmpty, "\(torn.prefix(5)) (seed \(generator.seed))")
+        #expect(outcome.leftOnServer == 0)
+        #expect(midTransfer * 3 >= kills * 2, "only \(midTransfer) of \(kills) kills landed mid-transfer")
     }
 
     /// SIGTERM and SIGINT: mpop stops by itself with an error status, saves

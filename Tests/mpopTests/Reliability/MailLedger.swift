@@ -61,6 +61,50 @@ struct MailLedger {
             .map { String($0.dropFirst("Message-ID: ".count)) }
     }
 
+    /// The messages of an mbox that are not whole, described: each must be
+    /// a From_ line, the Received header, the ledger's sample message it
+    /// names (``SampleMessage/make(index:size:)`` with `size`) complete, and
+    /// a blank line; the file must end after one.
+    static func tornMessages(inMbox path: String, size: Int) -> [String] {
+        let mbox = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        var problems: [String] = []
+        if !mbox.isEmpty && !mbox.suffix(2).elementsEqual([10, 10]) {
+            problems.append("the mbox does not end with a blank line")
+        }
+        // Messages start at "From " lines after a blank line (or the start).
+        let separator = Array("\n\nFrom ".utf8)
+        var starts = mbox.starts(with: Array("From ".utf8)) ? [0] : []
+        var index = 0
+        while index + separator.count <= mbox.count {
+            if mbox[index] == 10 && mbox[index..<(index + separator.count)].elementsEqual(separator) {
+                starts.append(index + 2)
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        for (begin, end) in zip(starts, starts.dropFirst() + [mbox.count]) {
+            let message = Data(mbox[begin..<end])
+            let ids = messageIDs(in: message)
+            guard ids.count == 1, let number = Int(ids[0].dropFirst("<sample-".count).prefix { $0.isNumber }) else {
+                problems.append("message at offset \(begin) has \(ids.count) Message-IDs")
+                continue
+            }
+            let whole = SampleMessage.make(index: number, size: size) + Data("\n".utf8)
+            if message.count < whole.count || message.suffix(whole.count) != whole {
+                problems.append("message at offset \(begin) (\(ids[0])) is not whole")
+            }
+        }
+        return problems
+    }
+
+    /// Every Message-ID header line's value in `message`.
+    private static func messageIDs(in message: Data) -> [String] {
+        String(decoding: message, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .filter { $0.lowercased().hasPrefix("message-id: ") }
+            .map { String($0.dropFirst("Message-ID: ".count)) }
+    }
+
     /// Message-IDs of the files directly in `directory` (an Exchange pickup
     /// directory), with repeats.
     static func messageIDs(inDirectory directory: String) -> [String] {

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Cuts the torn message that a run killed in the middle of an mbox
+/// delivery left at the end of the file, before anything else is appended:
+/// otherwise a reader sees the next message glued onto the partial one.
+///
+/// Only what is provably ours is cut. The journal holds, for each write of
+/// the message, the CRC-32 of each piece of it (``AppendIntent``); a killed
+/// write leaves a prefix of its pieces. So, from the message's start, the
+/// pieces whose bytes still match are ours, and the first that does not
+/// match is where ours ends:
+///
+/// - nothing of ours matches: the file was changed since (truncated back by
+///   the writer itself, or rewritten by a mail reader); nothing is done;
+/// - ours runs to the end of the file: the message is cut off
+///   (`ftruncate` to its start, then `fsync`);
+/// - more follows ours: another program appended mail after the torn
+///   message. That mail is never touched; the torn message stays where it
+///   is, and the caller is told so.
+enum MboxRepair {
+    enum Outcome: Equatable {
+        /// No byte of the message is there any more (or the file is gone).
+        case nothingOfOurs
+        /// The torn message, `bytes` long, was cut off.
+        case cut(bytes: Int64)
+        /// `bytes` of a torn message at `offset` are followed by others'
+        /// mail, and were left in place.
+        case leftInPlace(offset: Int64, bytes: Int64)
+    }
+
+    /// Repairs the mbox of one message's append records (in order; all of
+    /// one message and one mbox), holding the mbox's lock meanwhile.
+    /// - Throws: ``DeliveryError`` when the mbox cannot be opened, locked,
+    ///   cut or synced.
+    static func repair(_ intents: [AppendIntent], lockTimeout: Int = 10) throws(DeliveryError) -> Outcome {
+        guard let first = intents.first else { return .nothingOfOurs }
+        let path = first.path
+        let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return .nothingOfOurs }
+            throw .cannotOpen(path: path, errno: errno)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .nothingOfOurs }
+        do throws(FileLock.Failure) {
+            try FileLock.lockForWriting(fd, seconds: lockTimeout)
+        } catch {
+            switch error {
+            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
+            case .failed(let code): throw .cannotLock(path: path, errno: code)
+            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
+            }
+        }
+        // Read through the locked descriptor: closing any other descriptor
+        // of the file would drop the lock.
+        let reader = FileStretch(fd: fd)
+        let size = Int64(lseek(fd, 0, SEEK_END))
+        let ours = provenEnd(of: intents, in: reader, size: size)
+        let start = first.messageStart
+        if ours <= start {
+            return .nothingOfOurs
+        }
+        if ours < size {
+            return .leftInPlace(offset: start, bytes: ours - start)
+        }
+        guard ftruncate(fd, off_t(start)) == 0 else { throw .outputError(path: path, errno: errno) }
+        guard fsync(fd) == 0 else { throw .cannotSync(path: path, errno: errno) }
+        return .cut(bytes: size - start)
+    }
+
+    /// Where the provably ours part of the message ends: after the last of
+    /// the consecutive pieces, from the message's start, whose bytes match.
+    static func provenEnd(of intents: [AppendIntent], in reader: FileStretch, size: Int64) -> Int64 {
+        var end = intents[0].messageStart
+        for intent in intents {
+            guard intent.start == end else { return end }
+            for (piece, checksum) in zip(intent.pieces, intent.pieceChecksums) {
+                guard piece.upperBound <= size,
+                      reader.checksumKeepingOpen(from: piece.lowerBound, count: piece.upperBound - piece.lowerBound)
+                        == checksum else { return end }
+                end = piece.upperBound
+            }
+        }
+        return end
+    }
+}
