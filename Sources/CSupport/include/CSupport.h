@@ -31,6 +31,23 @@ void csupport_restore_default_handlers(void);
 int csupport_abort_signal(void);
 void csupport_clear_abort(void);
 
+/*
+ * Starts "/bin/sh -c COMMAND" (argv, NULL-terminated, built by the caller)
+ * with standard input from data_read, under a supervisor process that holds
+ * a copy of data_write.  mpop writes the message to data_write, then writes
+ * 'C' to *control_write and closes both: the agent sees end of file and the
+ * supervisor waits for it.  When control ends without 'C' (mpop gave up on
+ * the message, or died), the supervisor kills the agent's process group
+ * before it can see end of file.  The supervisor writes the agent's wait
+ * status in decimal and a newline to *result_read, and, after 'C', to the
+ * file outcome_path (when not NULL), so that a later run learns it
+ * even when mpop is gone.  The agent and the supervisor have process groups
+ * of their own.  Returns the supervisor's pid, or -1 with errno set.
+ */
+#include <sys/types.h>
+pid_t csupport_spawn_supervised(char *const argv[], char *const envp[], int data_read, int data_write,
+                                const char *outcome_path, int *control_write, int *result_read);
+
 /* Ignores SIGPIPE so that a write to a closed pipe or socket returns EPIPE. */
 void csupport_ignore_sigpipe(void);
 

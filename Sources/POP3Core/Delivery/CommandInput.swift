@@ -34,15 +34,19 @@ final class CommandInput {
     /// Starts `expandedCommand`.
     /// - Throws: ``DeliveryError/cannotExecute(command:errno:)``, naming the
     ///   expanded command as mpop does.
-    init(command: String, expandedCommand: String, readerGone: ReaderGone) throws(DeliveryError) {
+    init(command: String, expandedCommand: String, readerGone: ReaderGone,
+         supervision: ChildProcessPipe.Supervision? = nil) throws(DeliveryError) {
         self.command = command
         self.readerGone = readerGone
         do {
-            child = try ChildProcessPipe(shellCommand: expandedCommand)
+            child = try ChildProcessPipe(shellCommand: expandedCommand, supervision: supervision)
         } catch {
             throw .cannotExecute(command: expandedCommand, errno: error.errno)
         }
     }
+
+    /// The command's process ID (its supervisor's, when supervised).
+    var pid: pid_t { child.pid }
 
     /// Appends a complete line, such as a Received header line.
     func appendLine(_ line: String) {
@@ -66,8 +70,7 @@ final class CommandInput {
     ///   be written; the ``DeliveryError`` for any other ending.
     func finish(accepted: ClosedRange<Int32>) throws(DeliveryError) -> Int32 {
         precondition(!finished, "finish() after finish() or abort()")
-        encoder.completeLine(into: &buffer)
-        try flush()
+        try writeRest()
         finished = true
         let status = child.wait()
         if let error = DeliveryError.forCommand(command, status: status, stoppedReading: stoppedReading,
@@ -78,6 +81,14 @@ final class CommandInput {
             preconditionFailure("forCommand accepts only exit codes")
         }
         return code
+    }
+
+    /// Writes what is still buffered, ending the last line, without closing
+    /// the input.
+    /// - Throws: ``DeliveryError/writeFailed(errno:)`` (see ``ReaderGone``).
+    func writeRest() throws(DeliveryError) {
+        encoder.completeLine(into: &buffer)
+        try flush()
     }
 
     /// Kills the command before it sees the end of its input; see

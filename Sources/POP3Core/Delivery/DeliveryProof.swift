@@ -24,6 +24,16 @@ public struct DeliveryProof: Equatable, Sendable {
     public var offset: Int64?
     /// In an mbox: the CRC-32 of the message's bytes.
     public var checksum: UInt32?
+    /// For a delivery agent: the pid of its supervisor, which writes the
+    /// agent's wait status to ``path`` (the outcome file) when it ends.
+    public var supervisor: pid_t?
+
+    /// The proof of a delivery agent's run: its outcome file, written by
+    /// `supervisor`.
+    public init(outcomeFile: String, supervisor: pid_t) {
+        self.init(path: outcomeFile, size: 0)
+        self.supervisor = supervisor
+    }
 
     public init(path: String, size: Int64, offset: Int64? = nil, checksum: UInt32? = nil) {
         self.path = path
@@ -36,6 +46,9 @@ public struct DeliveryProof: Equatable, Sendable {
     /// may since have moved `new/NAME` to `cur/NAME:2,FLAGS`; that counts too.
     /// For an mbox, whether the bytes at ``offset`` have ``checksum``.
     public func holds() -> Bool {
+        if let supervisor {
+            return AgentOutcome.read(path, supervisor: supervisor) == 0
+        }
         if let offset, let checksum {
             return FileStretch(path: path)?.checksum(from: offset, count: size) == checksum
         }

@@ -3,12 +3,15 @@
 /// another process's lock), a maildir or pickup directory is opened. Call it
 /// when the first message is about to be retrieved, as mpop does, so that a
 /// run with nothing to fetch touches no mailbox.
+///
+/// A delivery agent reports its result in a file beside `uidlsFile` (see
+/// ``MDASink``), so that a run killed while the agent works learns it later.
 /// - Throws: a ``DeliveryError`` (exit 74): `cannot open FILE: ...`,
 ///   `cannot lock FILE (tried for 10 seconds): ...`, `cannot change to DIR: ...`.
-public func makeSink(for delivery: Account.Delivery) throws -> any MessageSink {
+public func makeSink(for delivery: Account.Delivery, uidlsFile: String? = nil) throws -> any MessageSink {
     switch delivery {
     case let .mda(command):
-        return MDASink(command: command)
+        return MDASink(command: command, outcomeFilePrefix: uidlsFile.map { $0 + ".mda-" })
     case let .maildir(path):
         return try MaildirSink(path: path)
     case let .mbox(path):

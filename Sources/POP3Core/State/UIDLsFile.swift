@@ -64,6 +64,10 @@ public final class UIDLsFile: SeenMessageStore {
         let uid: [UInt8]
     }
 
+    /// The delivery agents' outcome files that the journal named when it
+    /// was read: removed once a save has their records in the file.
+    private var replayedOutcomeFiles: [String] = []
+
     /// Appends to an mbox that an earlier run announced in the journal and
     /// never completed; see ``SeenMessageStore/interruptedAppends``.
     public private(set) var interruptedAppends: [[AppendIntent]] = []
@@ -184,6 +188,7 @@ public final class UIDLsFile: SeenMessageStore {
             appends.removeAll { $0.key == key }
         }
         store.interruptedAppends = appends.map(\.intents)
+        store.replayedOutcomeFiles = records.compactMap { $0.proof?.supervisor == nil ? nil : $0.proof?.path }
         for record in records where record.intent == nil && (record.proof?.holds() ?? true) {
             if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
                 groups[index].uids.append(record.uid)
@@ -418,6 +423,7 @@ public final class UIDLsFile: SeenMessageStore {
                 throw UIDLsError.system(path: path, errno: errno)
             }
             try journal.remove()
+            removeReplayedOutcomeFiles()
             createdFile = false
             close()
             return
@@ -443,6 +449,7 @@ public final class UIDLsFile: SeenMessageStore {
         if try journal.remove() {
             _ = FileSystem.syncDirectory(directory)
         }
+        removeReplayedOutcomeFiles()
         createdFile = false
         close()
     }
@@ -472,6 +479,13 @@ public final class UIDLsFile: SeenMessageStore {
             unlink(temporary)
             throw failure
         }
+    }
+
+    private func removeReplayedOutcomeFiles() {
+        for file in replayedOutcomeFiles {
+            unlink(file)
+        }
+        replayedOutcomeFiles = []
     }
 
     /// Whether the file is the user's own with mode 0600, as every save

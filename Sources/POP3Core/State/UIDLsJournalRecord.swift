@@ -32,7 +32,14 @@
 /// pop.example.org alice 42 /home/alice/mbox 40960 40960 45056 0b1c2d3e 5f0e3a21
 /// ```
 ///
-/// The records differ in their number of fields (4, 6, 8 and 9).
+/// A pending record for a delivery agent names the file its supervisor
+/// writes the agent's status to, and the supervisor's pid:
+///
+/// ```
+/// pop.example.org alice 42 /home/alice/.mpop_uidls/alice_at_host.mda-811.3 agent 812 1b2c3d4e
+/// ```
+///
+/// The records differ in their number of fields (4, 6, 7, 8 and 9).
 public struct UIDLsJournalRecord: Equatable, Sendable {
     public var host: String
     public var user: String
@@ -53,6 +60,9 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     /// The fields after the UID, encoded: a pending record's proof or an
     /// append record's stretch.
     private var extraFields: [[UInt8]] {
+        if let proof, let supervisor = proof.supervisor {
+            return [Self.percentEncode(Array(proof.path.utf8)), Array("agent".utf8), Array(String(supervisor).utf8)]
+        }
         if let proof {
             var fields = [Self.percentEncode(Array(proof.path.utf8)), Array(String(proof.size).utf8)]
             if let offset = proof.offset, let checksum = proof.checksum {
@@ -166,7 +176,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     static func decode(_ line: ArraySlice<UInt8>) -> UIDLsJournalRecord? {
         guard line.first != UInt8(ascii: "#") else { return nil }
         let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard [4, 6, 8, 9].contains(fields.count), let last = fields.last,
+        guard [4, 6, 7, 8, 9].contains(fields.count), let last = fields.last,
               last.count == 8, last.allSatisfy({ hexValue($0) != nil }),
               let checksum = UInt32(String(decoding: last, as: UTF8.self), radix: 16),
               crc32(Array(line[line.startIndex..<last.startIndex - 1])) == checksum,
@@ -188,6 +198,10 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
                 proof?.offset = offset
                 proof?.checksum = sum
             }
+        } else if fields.count == 7 {
+            guard let path = percentDecode(fields[3]), fields[4].elementsEqual("agent".utf8),
+                  let supervisor = Int32(String(decoding: fields[5], as: UTF8.self)) else { return nil }
+            proof = DeliveryProof(outcomeFile: String(decoding: path, as: UTF8.self), supervisor: supervisor)
         } else if fields.count == 9 {
             guard let path = percentDecode(fields[3]), let messageStart = number(fields[4]),
                   let start = number(fields[5]), let end = number(fields[6]), start <= end else { return nil }

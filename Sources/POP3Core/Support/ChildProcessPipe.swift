@@ -28,15 +28,56 @@ public final class ChildProcessPipe {
         case failed(Int32)
     }
 
-    /// The child's process ID.
+    /// The child's process ID (with ``Supervision``, the supervisor's).
     public let pid: pid_t
     private var input: Int32
     private var status: ChildProcessStatus?
+    /// With ``Supervision``: the control pipe to the supervisor and the
+    /// pipe it reports the child's status on.
+    private var control: Int32 = -1
+    private var result: Int32 = -1
 
-    /// Starts `/bin/sh -c command`.
+    /// A child run under a supervisor process (see
+    /// `csupport_spawn_supervised`): the child never sees the end of its
+    /// input unless ``closeInput()`` says the input is complete, even when
+    /// mpop dies first (the supervisor then kills it), and its status is
+    /// written to `outcomeFile` when given, for a later run to read.
+    public struct Supervision: Sendable {
+        public var outcomeFile: String?
+        public init(outcomeFile: String?) {
+            self.outcomeFile = outcomeFile
+        }
+    }
+
+    /// Starts `/bin/sh -c command`, under a supervisor with `supervision`.
     /// - Throws: ``StartFailure`` when the pipe or the process cannot be made.
-    public init(shellCommand command: String) throws(StartFailure) {
+    public init(shellCommand command: String, supervision: Supervision? = nil) throws(StartFailure) {
         let (readEnd, writeEnd) = try Spawn.makePipe().get()
+        if let supervision {
+            let words: [String] = ["sh", "-c", command]
+            let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var control: Int32 = -1, result: Int32 = -1
+            let started = argv.withUnsafeBufferPointer { arguments in
+                if let outcome = supervision.outcomeFile {
+                    return csupport_spawn_supervised(arguments.baseAddress, csupport_environ(), readEnd, writeEnd,
+                                                     outcome, &control, &result)
+                }
+                return csupport_spawn_supervised(arguments.baseAddress, csupport_environ(), readEnd, writeEnd,
+                                                 nil, &control, &result)
+            }
+            let code = errno
+            Glibc.close(readEnd)
+            guard started > 0 else {
+                Glibc.close(writeEnd)
+                throw SpawnError(errno: code)
+            }
+            pid = started
+            input = writeEnd
+            self.control = control
+            self.result = result
+            return
+        }
         let started = Spawn.shell(command, stdin: .descriptor(readEnd))
         Glibc.close(readEnd)
         switch started {
@@ -83,11 +124,18 @@ public final class ChildProcessPipe {
         return .written
     }
 
-    /// Closes the child's stdin, so that it sees end of file. Idempotent.
+    /// Closes the child's stdin, so that it sees end of file: the input is
+    /// complete (a supervisor is told so). Idempotent.
     public func closeInput() {
         guard input >= 0 else { return }
         Glibc.close(input)
         input = -1
+        if control >= 0 {
+            var complete = UInt8(ascii: "C")
+            while Glibc.write(control, &complete, 1) < 0 && errno == EINTR {}
+            Glibc.close(control)
+            control = -1
+        }
     }
 
     /// Closes stdin if still open, then waits for the child to end (retrying
@@ -96,9 +144,28 @@ public final class ChildProcessPipe {
     public func wait() -> ChildProcessStatus {
         closeInput()
         if let status { return status }
-        let ended = Spawn.reap(pid)
+        let ended = result >= 0 ? reportedStatus() : Spawn.reap(pid)
         status = ended
         return ended
+    }
+
+    /// The child's status as the supervisor reports it, once the supervisor
+    /// is reaped; a supervisor that reported nothing counts as the child's
+    /// death by SIGKILL.
+    private func reportedStatus() -> ChildProcessStatus {
+        var text: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = Glibc.read(result, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 || byte == UInt8(ascii: "\n") { break }
+            text.append(byte)
+        }
+        Glibc.close(result)
+        result = -1
+        _ = Spawn.reap(pid)
+        guard let raw = Int32(String(decoding: text, as: UTF8.self)) else { return .signaled(SIGKILL) }
+        return raw < 0 ? .signaled(0) : ChildProcessStatus(waitStatus: raw)
     }
 
     /// Ends the child without letting it see end of file first: SIGTERM, up to
@@ -108,6 +175,16 @@ public final class ChildProcessPipe {
     public func terminate(grace: Double = 1) {
         guard status == nil else {
             closeInput()
+            return
+        }
+        if control >= 0 {
+            // Without the word that the input is complete, the supervisor
+            // kills the child before it can see end of file.
+            Glibc.close(control)
+            control = -1
+            Glibc.close(input)
+            input = -1
+            status = reportedStatus()
             return
         }
         kill(pid, SIGTERM)

@@ -79,7 +79,7 @@ struct RetrievalMode {
                 if store == nil { store = try locked.load() }
                 return store!
             },
-            makeSink: { try makeSink(for: delivery) },
+            makeSink: { try makeSink(for: delivery, uidlsFile: account.uidlsFile) },
             filter: account.filter.map { HeaderFilter(command: $0) },
             observer: observer,
             receivedHeader: account.receivedHeader ? receivedHeader : nil)
