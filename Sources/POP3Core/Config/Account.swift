@@ -1,10 +1,11 @@
 /// One account's settings, after the configuration file and the command line
 /// have been applied. Field names are Swift spellings of mpop's commands; the
-/// doc comment of each names the command.
+/// doc comment of each names the command, whose row in ``Setting/definition``
+/// says how it is read and printed.
 ///
 /// Optional fields are `nil` when unset, which `-P` prints as `(not set)`.
 public struct Account: Sendable, Equatable {
-    /// How the password or token is chosen.
+    /// Whether commands are sent before the replies to earlier ones (`pipelining`).
     public enum Pipelining: Sendable, Equatable { case off, on, auto }
 
     /// Where retrieved mail goes (`delivery`).

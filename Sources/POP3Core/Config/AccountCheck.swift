@@ -12,12 +12,10 @@ public enum AccountCheck {
     /// - Parameters:
     ///   - settings: the account after inheritance and overrides.
     ///   - purpose: retrieval mode or server information mode.
-    ///   - home: for the default UIDLs file, `$HOME/.mpop_uidls/%U_at_%H`.
     ///   - evaluate: runs `passwordeval` (its stderr reaches the user).
     /// - Throws: ``ConfigError/passwordEvalFailed(command:)`` or
     ///   ``ConfigError/inconsistentAccount(name:file:message:)``.
     public static func complete(_ settings: AccountSettings, for purpose: Purpose,
-                                home: String = ConfigLocation.homeDirectory,
                                 evaluate: ConfigFileParser.Evaluator = { command throws(ShellCommand.Failure) in
                                     try ShellCommand.firstLine(of: command)
                                 }) throws(ConfigError) -> Account {
@@ -38,49 +36,15 @@ public enum AccountCheck {
         if settings.proxyHost != nil && settings.proxyPort == nil {
             settings.proxyPort = 1080
         }
-        let uidlsTemplate = settings.uidlsFile
-            ?? ConfigLocation.joined(ConfigLocation.joined(home, ".mpop_uidls"), "%U_at_%H")
 
         if let message = problem(in: settings, for: purpose) {
             throw .inconsistentAccount(name: settings.name, file: settings.configurationFile, message: message)
         }
 
-        var account = Account()
-        account.name = settings.name
-        account.configurationFile = settings.configurationFile
-        account.host = settings.host
-        account.port = settings.port ?? ((settings.tls && !settings.tlsStartTLS) ? 995 : 110)
-        account.sourceIP = settings.sourceIP
-        account.proxyHost = settings.proxyHost
-        account.proxyPort = settings.proxyPort
-        account.socket = settings.socket
-        account.timeout = settings.timeout
-        account.pipelining = settings.pipelining
-        account.receivedHeader = settings.receivedHeader
-        account.auth = settings.auth
-        account.user = settings.user
-        account.password = settings.password
-        account.passwordEval = settings.passwordEval
-        account.ntlmDomain = settings.ntlmDomain
-        account.tls = settings.tls
-        account.tlsStartTLS = settings.tlsStartTLS
-        account.tlsTrustFile = settings.tlsTrustFile
-        account.tlsCRLFile = settings.tlsCRLFile
-        account.tlsFingerprint = settings.tlsFingerprint
-        account.tlsKeyFile = settings.tlsKeyFile
-        account.tlsCertFile = settings.tlsCertFile
-        account.tlsCertCheck = settings.tlsCertCheck
-        account.tlsMinDHPrimeBits = settings.tlsMinDHPrimeBits
-        account.tlsPriorities = settings.tlsPriorities
-        account.tlsHostOverride = settings.tlsHostOverride
-        account.delivery = settings.delivery
+        var account = settings.values
+        account.port = account.effectivePort
         account.uidlsFile = ConfigValue.substituteUIDLsPath(
-            uidlsTemplate, user: settings.user ?? "", host: settings.host ?? settings.socket ?? "")
-        account.onlyNew = settings.onlyNew
-        account.keep = settings.keep
-        account.killSize = settings.killSize
-        account.skipSize = settings.skipSize
-        account.filter = settings.filter
+            account.uidlsFile, user: account.user ?? "", host: account.host ?? account.socket ?? "")
         return account
     }
 

@@ -36,7 +36,7 @@ public struct ConfigFileParser {
     /// - Throws: ``ConfigError`` for the first problem, as mpop stops there.
     public func parse(_ bytes: [UInt8]) throws(ConfigError) -> Contents {
         var reader = ConfigLineSplitter(bytes: bytes)
-        var defaults = AccountSettings()
+        var defaults = AccountSettings(home: home)
         var accounts: [AccountSettings] = []
         // nil before the first `account` or `defaults`; -1 while editing the defaults.
         var current: Int?

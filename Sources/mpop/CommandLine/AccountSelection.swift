@@ -33,7 +33,7 @@ enum AccountSelection {
         let retrieval = invocation.mode == .retrieval
         var accounts: [Account] = []
         for settings in selected {
-            let account = try AccountCheck.complete(settings, for: retrieval ? .retrieval : .serverInfo, home: home)
+            let account = try AccountCheck.complete(settings, for: retrieval ? .retrieval : .serverInfo)
             if retrieval && !invocation.pretend {
                 try UIDLsDirectory.create(for: account.uidlsFile)
             }

@@ -53,7 +53,12 @@ struct Invocation: Sendable {
     var accountNames: [String] = []
     /// The settings given as options, applied to every selected account; in
     /// `--host` mode, the one account itself.
-    var overrides = AccountSettings()
+    var overrides: AccountSettings
+
+    /// Nothing asked for yet; `home` is where the default UIDLs file lies.
+    init(home: String) {
+        overrides = AccountSettings(home: home)
+    }
 
     /// `--host` was given (even empty): no configuration file is read.
     var hostMode: Bool { overrides.host != nil }

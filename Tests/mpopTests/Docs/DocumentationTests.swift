@@ -1,4 +1,5 @@
 import Foundation
+import POP3Core
 import Testing
 import TestSupport
 
@@ -44,14 +45,10 @@ import TestSupport
         }
     }
 
-    /// The configuration commands the parser knows, read from its source,
-    /// plus the three it handles before the per-account ones.
+    /// The configuration commands the parser knows, from the settings
+    /// table, plus the three it handles before the per-account ones.
     static func configurationCommands() throws -> [String] {
-        let parser = try contents("Sources/POP3Core/Config/ConfigFileParser+Commands.swift")
-        let regex = try NSRegularExpression(pattern: #"^        case "([a-z0-9_]+)":"#, options: .anchorsMatchLines)
-        let range = NSRange(parser.startIndex..., in: parser)
-        let commands = regex.matches(in: parser, range: range).map { String(parser[Range($0.range(at: 1), in: parser)!]) }
-        return ["defaults", "account", "eval"] + commands
+        ["defaults", "account", "eval"] + Setting.allCases.map(\.definition.command)
     }
 
     @Test func everyConfigurationCommandHasAnEntryInTheManPage() throws {

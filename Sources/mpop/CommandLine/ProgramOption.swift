@@ -1,0 +1,84 @@
+import POP3Core
+
+/// The long options that are no setting of an account: what to print, the
+/// mode, the configuration file, and our `--summary`. The settings' options
+/// come from ``Setting/definition``.
+enum ProgramOption: String, Sendable, CaseIterable {
+    case version, help, configure, quiet, halfQuiet = "half-quiet", pretend, debug, serverInfo = "serverinfo"
+    case file, authOnly = "auth-only", allAccounts = "all-accounts", statusOnly = "status-only"
+    /// Not in mpop 1.4.18.
+    case summary
+
+    /// The long option, without `--`.
+    var name: String { rawValue }
+
+    /// Whether getopt demands an argument; the others take none.
+    var takesArgument: Bool {
+        switch self {
+        case .configure, .file, .summary: true
+        default: false
+        }
+    }
+
+    /// The short option that means the same.
+    var shortOption: Character? {
+        switch self {
+        case .quiet: "q"
+        case .halfQuiet: "Q"
+        case .pretend: "P"
+        case .debug: "d"
+        case .serverInfo: "S"
+        case .file: "C"
+        case .authOnly: "A"
+        case .allAccounts: "a"
+        case .statusOnly: "s"
+        default: nil
+        }
+    }
+
+    /// Applies the option, given with `argument` (getopt's `optarg`).
+    /// - Throws: ``CommandLineError/invalidArgument(value:option:)`` for a
+    ///   `--summary` format we do not have.
+    func apply(_ argument: String?, to invocation: inout Invocation) throws(CommandLineError) {
+        let value = argument ?? ""
+        switch self {
+        case .version, .help:
+            // Both print their text and clear every mode.
+            if self == .version { invocation.printVersion = true } else { invocation.printHelp = true }
+            invocation.retrievalFlag = false
+            invocation.serverInfoFlag = false
+            invocation.configureAddress = nil
+        case .configure:
+            invocation.configureAddress = value
+            invocation.retrievalFlag = false
+            invocation.serverInfoFlag = false
+        case .quiet:
+            invocation.printStatus = false
+            invocation.printProgress = false
+        case .halfQuiet:
+            invocation.printProgress = false
+        case .pretend:
+            invocation.pretend = true
+        case .debug:
+            invocation.debug = true
+            // Progress output would interfere with the dialogue.
+            invocation.printProgress = false
+        case .serverInfo:
+            invocation.serverInfoFlag = true
+            invocation.retrievalFlag = false
+        case .file:
+            invocation.configurationFile = value
+        case .authOnly:
+            invocation.authOnly = true
+        case .allAccounts:
+            invocation.allAccounts = true
+        case .statusOnly:
+            invocation.statusOnly = true
+        case .summary:
+            guard let format = Invocation.SummaryFormat(rawValue: value) else {
+                throw .invalidArgument(value: value, option: "--" + name)
+            }
+            invocation.summary = format
+        }
+    }
+}
