@@ -1,7 +1,10 @@
 # Builds and installs mpop in Swift.
 #
 #   make                      release build, Swift runtime linked in statically
-#   make install              PREFIX=/usr/local DESTDIR= (staging root)
+#   make install              PREFIX=/usr/local DESTDIR= (staging root); the
+#                             binary is installed stripped, its debug
+#                             information stays in the build folder as
+#                             mpop.debug (objcopy --only-keep-debug)
 #   make uninstall            removes what install put there
 #   make test                 installs test dependencies, runs the whole suite
 #
@@ -18,6 +21,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 INSTALL    ?= install
+OBJCOPY    ?= objcopy
 
 SWIFTFLAGS = -c release -Xswiftc -static-stdlib
 BINARY     = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path)/mpop
@@ -33,7 +37,8 @@ install: build
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(SYSTEMDUSERDIR)
-	$(INSTALL) -m 755 $(BINARY) $(DESTDIR)$(BINDIR)/mpop
+	$(OBJCOPY) --only-keep-debug $(BINARY) $(BINARY).debug
+	$(INSTALL) -m 755 -s $(BINARY) $(DESTDIR)$(BINDIR)/mpop
 	$(INSTALL) -m 644 Docs/mpop.1 $(DESTDIR)$(MANDIR)/man1/mpop.1
 	$(INSTALL) -m 644 completions/mpop.bash $(DESTDIR)$(BASHCOMPDIR)/mpop
 	$(INSTALL) -m 644 completions/_mpop $(DESTDIR)$(ZSHCOMPDIR)/_mpop
