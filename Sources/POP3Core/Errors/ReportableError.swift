@@ -1,9 +1,11 @@
 /// An error that knows how mpop reports it and with which exit status.
 ///
-/// Every layer throws its own error enum and conforms it here; this is the one
-/// place where an error becomes an exit status (compare mpop's
-/// `pop3_exitcode`, `net_exitcode`, `mtls_exitcode` and `uidls_exitcode`, which
-/// were plain integers passed by convention). The printer writes
+/// Every layer throws its own error enum and conforms it here: each enum's
+/// `exitStatus` maps its own cases (one switch per layer, next to the cases
+/// it maps), and ``exitStatus(for:)`` is the one place the program asks, for
+/// any error. Compare mpop's `pop3_exitcode`, `net_exitcode`,
+/// `mtls_exitcode` and `uidls_exitcode`, which were plain integers passed by
+/// convention. The printer writes
 /// `mpop: <explanation>`, then `mpop: POP3 server message: <serverMessage>`
 /// when there is one.
 public protocol ReportableError: Error {

@@ -46,8 +46,9 @@ public final class Retrieval {
 
     /// - Parameters:
     ///   - session: a fresh session (not yet opened).
-    ///   - openStore: reads and locks the UIDLs file; called after STAT and
-    ///     LIST, as mpop reads it.
+    ///   - openStore: gives the UIDLs file, called after STAT and LIST as
+    ///     mpop reads it; the mpop target has locked it before connecting
+    ///     and parsed it while the server prepared its greeting.
     ///   - makeSink: opens the delivery; called when the first RETR is due.
     ///   - filter: the header filter, when `filter` is set.
     ///   - observer: receives the status, size/filter lines and progress.

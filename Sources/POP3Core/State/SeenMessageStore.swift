@@ -9,7 +9,8 @@ public protocol SeenMessageStore: AnyObject {
     func seenUIDs(host: String, user: String) -> SeenUIDs
 
     /// Records that these messages were delivered, right after their
-    /// commit: a plain journal append, which outlives this process at once
+    /// commit: a journal append (a copy into a shared mapping, or a
+    /// `pwrite`), which outlives this process at once
     /// (a SIGKILL right after it cannot make the messages look new), and a
     /// crash of the machine after ``makeRecordsDurable()``.
     /// - Throws: a ``ReportableError`` (74).

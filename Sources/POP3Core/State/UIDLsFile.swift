@@ -315,8 +315,9 @@ public final class UIDLsFile: SeenMessageStore {
         unmarkedDelivered += bytes.map { (key, $0) }
     }
 
-    /// Appends a pending record to the journal (a plain write, like every
-    /// record); see ``SeenMessageStore/recordPending(_:proof:host:user:)``.
+    /// Appends a pending record to the journal (a copy into its mapping,
+    /// like every record: no system call, no sync); see
+    /// ``SeenMessageStore/recordPending(_:proof:host:user:)``.
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
