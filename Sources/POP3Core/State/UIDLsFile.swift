@@ -19,9 +19,10 @@ public final class UIDLsFile: SeenMessageStore {
     public static let defaultLockTimeout = 10
 
     public let path: String
-    /// The lists in file order; a list for a host and user not seen before
-    /// goes to the front, as mpop inserts it.
-    public var lists: [UIDList] {
+    /// The lists in file order, with every delivery recorded so far merged
+    /// in; a list for a host and user not seen before goes to the front, as
+    /// mpop inserts it.
+    public func currentLists() -> [UIDList] {
         mergeDelivered()
         return storedLists
     }
@@ -45,13 +46,23 @@ public final class UIDLsFile: SeenMessageStore {
     /// to a list and kept up to date, so that recording one delivery at a
     /// time costs O(1) instead of rebuilding a set of the whole list.
     private var knownUIDs: [ListKey: Set<[UInt8]>] = [:]
-    /// The file as it was read, until the lists change; then `nil`.
-    private var readBytes: [UInt8]?
-    /// Whether ``readBytes`` is exactly what ``save()`` would write for the
-    /// lists as read, once checked (see ``fileHoldsLists()``).
-    private var readBytesAreCanonical: Bool?
-    /// The lookup table of one list, kept until the lists change.
-    private var seenCache: (key: ListKey, table: SeenUIDs)?
+    /// What was derived from the lists as they are; ``listsChanged()``
+    /// forgets all of it at once.
+    private var derived = Derived()
+
+    private struct Derived {
+        /// How the file on disk relates to the lists: as read and not yet
+        /// compared, known to hold exactly what ``save()`` would write, or
+        /// not (changed lists, another format).
+        enum OnDisk {
+            case asRead([UInt8])
+            case holdsLists
+            case differs
+        }
+        var onDisk = OnDisk.differs
+        /// The lookup table of one list.
+        var seen: (key: ListKey, table: SeenUIDs)?
+    }
 
     private struct ListKey: Hashable {
         let host: String
@@ -77,7 +88,7 @@ public final class UIDLsFile: SeenMessageStore {
         self.fd = fd
         storedLists = lists
         self.journal = journal
-        readBytes = bytes
+        derived.onDisk = .asRead(bytes)
     }
 
     deinit {
@@ -272,9 +283,9 @@ public final class UIDLsFile: SeenMessageStore {
     public func seenUIDs(host: String, user: String) -> SeenUIDs {
         mergeDelivered()
         let key = ListKey(host: host, user: user)
-        if let seenCache, seenCache.key == key { return seenCache.table }
+        if let seen = derived.seen, seen.key == key { return seen.table }
         let table = index(host: host, user: user).map { SeenUIDs(storedLists[$0].uids) } ?? SeenUIDs([[UInt8]]())
-        seenCache = (key, table)
+        derived.seen = (key, table)
         return table
     }
 
@@ -290,17 +301,20 @@ public final class UIDLsFile: SeenMessageStore {
     /// Whether the file already holds exactly what ``save()`` would write:
     /// the lists are as read, and were read in 1.4.18's format.
     private func fileHoldsLists() -> Bool {
-        guard let readBytes else { return false }
-        if readBytesAreCanonical == nil {
-            readBytesAreCanonical = UIDLsSerializer.serialize(storedLists) == readBytes
+        switch derived.onDisk {
+        case .asRead(let bytes):
+            derived.onDisk = UIDLsSerializer.serialize(storedLists) == bytes ? .holdsLists : .differs
+            return fileHoldsLists()
+        case .holdsLists:
+            return true
+        case .differs:
+            return false
         }
-        return readBytesAreCanonical!
     }
 
     /// Forgets what was derived from the lists as they were.
     private func listsChanged() {
-        readBytes = nil
-        seenCache = nil
+        derived = Derived()
     }
 
     /// Appends the UIDs to the journal (kill-safe at once, crash-safe after
@@ -511,8 +525,7 @@ public final class UIDLsFile: SeenMessageStore {
         storedLists = []
         delivered = []
         unmarkedDelivered = []
-        readBytes = nil
-        seenCache = nil
+        derived = Derived()
     }
 
     /// Whether `uid` is exactly `bytes`, compared in place when the string

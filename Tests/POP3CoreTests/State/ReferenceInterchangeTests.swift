@@ -32,7 +32,7 @@ import TestSupport
 
         let store = try UIDLsFile.open(path: uidls)
         #expect(store.uids(host: "127.0.0.1", user: server.user) == Set(serverUIDs))
-        #expect(store.lists.count == 1)
+        #expect(store.currentLists().count == 1)
         store.close()
     }
 
