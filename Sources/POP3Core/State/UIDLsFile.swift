@@ -450,12 +450,11 @@ public final class UIDLsFile: SeenMessageStore {
             guard error.isLackOfSpace && journal.fileExists else { throw error }
             // A disk too full for the new file while the journal takes its
             // space (a user at the edge of their quota). The lists in memory
-            // hold every record of the journal, so it may go first; should
-            // the machine crash before the rename below, its records are
-            // lost, which costs a second download of their messages, never
-            // a message.
-            try journal.remove()
-            try replaceFile(with: bytes)
+            // hold every record of the journal, so the journal's own blocks
+            // may take the new file's bytes and be renamed over the file.
+            // When they are too few, the journal stays as it is, for the
+            // next run to fold in.
+            guard try journal.becomeFile(at: path, holding: bytes) else { throw error }
         }
         let directory = FileSystem.directory(of: path)
         if case .failure(let error) = FileSystem.syncDirectory(directory) {

@@ -214,6 +214,41 @@ final class UIDLsJournal {
         needsLineEnd = false
     }
 
+    /// Turns the journal into the file `target` holding `bytes`, without
+    /// asking the file system for a block more: `bytes` are written over
+    /// the journal's own blocks, the file is cut to their length, synced,
+    /// and renamed over `target`. For a disk too full for a new file; the
+    /// caller's `bytes` must hold every record of the journal. A crash
+    /// before the rename leaves a journal whose lines are no records: those
+    /// deliveries are fetched again, and none is lost.
+    /// - Returns: `false`, with the journal untouched, when `bytes` do not
+    ///   fit in the blocks it has.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` when writing, syncing or
+    ///   renaming fails.
+    func becomeFile(at target: String, holding bytes: [UInt8]) throws(UIDLsError) -> Bool {
+        closeFile()
+        let fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.openError(path: path, errno: errno) }
+        defer { close(fd) }
+        try Self.checkOwnRegularFile(fd, path: path)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
+        guard Int(info.st_blocks) * 512 >= bytes.count else { return false }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, bytes.count - written, off_t(written)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .system(path: path, errno: errno)
+            }
+            written += count
+        }
+        guard ftruncate(fd, off_t(bytes.count)) == 0, fsync(fd) == 0 else { throw .system(path: path, errno: errno) }
+        guard rename(path, target) == 0 else { throw .cannotRename(from: path, to: target, errno: errno) }
+        fileExists = false
+        return true
+    }
+
     /// Deletes the journal (its records are in the UIDLs file now);
     /// returns whether there was one.
     /// - Throws: ``UIDLsError/system(path:errno:)``.

@@ -235,6 +235,25 @@ import TestSupport
         #expect(replayed == (0..<100).map { "kept-\($0)" } + ["after"])
     }
 
+    /// On a disk too full for a new UIDLs file, the journal's own blocks
+    /// take it when they are enough; otherwise the journal is left alone.
+    @Test func theJournalBecomesTheFileOnlyWhenItsBlocksSuffice() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("uidls", "old\n")
+        let journal = UIDLsJournal(uidlsPath: path, mapsFile: false)
+        try journal.append([UIDLsJournalRecord(host: "h", user: "u", uid: Array("1".utf8))])
+        journal.closeFile()
+        let recorded = FileManager.default.contents(atPath: path + ".journal")
+        let tooBig = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+        #expect(try journal.becomeFile(at: path, holding: tooBig) == false)
+        #expect(FileManager.default.contents(atPath: path + ".journal") == recorded)
+        #expect(contents(path) == "old\n")
+        let lists = Array((UIDLsSerializer.header + " 1 h u\n1\n").utf8)
+        #expect(try journal.becomeFile(at: path, holding: lists) == true)
+        #expect(!FileManager.default.fileExists(atPath: path + ".journal"))
+        #expect(FileManager.default.contents(atPath: path) == Data(lists))
+    }
+
     @Test func tornJournalRecordIsIgnoredAndLaterAppendsStillCount() throws {
         let dir = try TemporaryDirectory()
         let path = dir.url("uidls")
