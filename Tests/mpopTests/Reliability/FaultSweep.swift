@@ -124,12 +124,14 @@ struct FaultSweep {
         return FaultLog.read(log).counts
     }
 
-    /// Every scenario: each call kind, each candidate, each errno, once and
-    /// from then on.
-    static func allScenarios(counts: [FaultInjection.Call: Int], journal: JournalMode = .mapped) -> [Scenario] {
+    /// Every scenario: each call kind, each candidate (or every `every`th
+    /// and the last), each errno, once and from then on.
+    static func allScenarios(counts: [FaultInjection.Call: Int], journal: JournalMode = .mapped,
+                             every: Int = 1) -> [Scenario] {
         var scenarios: [Scenario] = []
         for call in FaultInjection.Call.allCases {
-            for skip in 0..<(counts[call] ?? 0) {
+            let total = counts[call] ?? 0
+            for skip in Set(Array(stride(from: 0, to: total, by: max(1, every))) + (total > 0 ? [total - 1] : [])).sorted() {
                 for code in errnos {
                     for count in [1, -1] {
                         scenarios.append(Scenario(journal: journal, call: call, errno: code, skip: skip, count: count))
