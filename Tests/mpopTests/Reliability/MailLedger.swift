@@ -6,17 +6,28 @@ import TestSupport
 /// and "duplicated" (delivered more than once) can be counted.
 struct MailLedger {
     private(set) var sentIDs: Set<String> = []
-    private var nextIndex = 1
+    private var nextIndex: Int
 
-    /// Puts `count` new messages of about `size` bytes into `mailbox`.
-    mutating func send(_ count: Int, size: Int = 3_000, to mailbox: ServerMailbox) throws {
+    /// A ledger whose first message has `firstIndex` in its Message-ID (a
+    /// test that refills one mailbox many times keeps its messages apart).
+    init(firstIndex: Int = 1) {
+        nextIndex = firstIndex
+    }
+
+    /// Puts `count` new messages of about `size` bytes into `mailbox`;
+    /// returns them by Message-ID.
+    @discardableResult
+    mutating func send(_ count: Int, size: Int = 3_000, to mailbox: ServerMailbox) throws -> [String: Data] {
+        var sent: [String: Data] = [:]
         for _ in 0..<count {
             let index = nextIndex
             nextIndex += 1
-            try mailbox.put(SampleMessage.make(index: index, size: size),
-                            name: String(format: "%010d.M%07dP1.ledger", 1_700_000_000 + index, index))
+            let message = SampleMessage.make(index: index, size: size)
+            try mailbox.put(message, name: String(format: "%010d.M%07dP1.ledger", 1_700_000_000 + index, index))
             sentIDs.insert("<sample-\(index)@example.org>")
+            sent["<sample-\(index)@example.org>"] = message
         }
+        return sent
     }
 
     /// Message-IDs of the messages in a maildir's `new/` and `cur/`, with repeats.
