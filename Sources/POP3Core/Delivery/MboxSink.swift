@@ -33,6 +33,9 @@ public final class MboxSink: MessageSink {
     var writerActive = false
     /// The file size after the last successful sync (or at opening).
     private var syncedSize: off_t
+    /// Whether this sink created the file and its directory entry is not
+    /// yet synced.
+    private var createdFile = false
     /// Where the next message goes, in a regular file (nil for a FIFO or
     /// a device such as /dev/null): kept by the sink, which holds the lock,
     /// instead of asking the kernel for each message.
@@ -54,7 +57,17 @@ public final class MboxSink: MessageSink {
     init(path: String, lockTimeout: Int, calls: FileSystemCalls) throws(DeliveryError) {
         self.path = path
         self.calls = calls
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        var fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        var created = false
+        if fd < 0 && errno == ENOENT {
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            created = fd >= 0
+            if fd < 0 && errno == EEXIST {
+                // Created meanwhile, or a symbolic link whose target does
+                // not exist yet: O_EXCL never follows a link.
+                fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            }
+        }
         guard fd >= 0 else {
             throw .cannotOpen(path: path, errno: errno)
         }
@@ -69,6 +82,7 @@ public final class MboxSink: MessageSink {
             }
         }
         self.fd = fd
+        createdFile = created
         syncedSize = lseek(fd, 0, SEEK_END)
         var info = stat()
         if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && syncedSize >= 0 {
@@ -143,6 +157,16 @@ public final class MboxSink: MessageSink {
             let error = errno
             truncate(to: syncedSize)
             throw DeliveryError.cannotSync(path: path, errno: error)
+        }
+        if createdFile {
+            // The new file's directory entry, once: without it a crash of
+            // the machine could take the mbox and every message in it.
+            let directory = FileSystem.directory(of: path)
+            if case .failure(let error) = FileSystem.syncDirectory(directory) {
+                truncate(to: syncedSize)
+                throw DeliveryError.cannotSync(path: directory, errno: error.code)
+            }
+            createdFile = false
         }
         syncedSize = lseek(fd, 0, SEEK_END)
     }

@@ -449,12 +449,18 @@ public final class UIDLsFile: SeenMessageStore {
         } catch {
             guard error.isLackOfSpace && journal.fileExists else { throw error }
             // A disk too full for the new file while the journal takes its
-            // space (a user at the edge of their quota). The lists in memory
-            // hold every record of the journal, so the journal's own blocks
-            // may take the new file's bytes and be renamed over the file.
-            // When they are too few, the journal stays as it is, for the
-            // next run to fold in.
-            guard try journal.becomeFile(at: path, holding: bytes) else { throw error }
+            // space (a user at the edge of their quota). First the room the
+            // journal reserved ahead of its records goes. Then, the lists in
+            // memory holding every record of the journal, the journal's own
+            // blocks may take the new file's bytes and be renamed over the
+            // file. When they are too few, the journal stays as it is, for
+            // the next run to fold in.
+            journal.closeFile()
+            do throws(UIDLsError) {
+                try replaceFile(with: bytes)
+            } catch {
+                guard error.isLackOfSpace, try journal.becomeFile(at: path, holding: bytes) else { throw error }
+            }
         }
         let directory = FileSystem.directory(of: path)
         if case .failure(let error) = FileSystem.syncDirectory(directory) {

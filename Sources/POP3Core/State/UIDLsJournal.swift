@@ -222,7 +222,7 @@ final class UIDLsJournal {
     /// before the rename leaves a journal whose lines are no records: those
     /// deliveries are fetched again, and none is lost.
     /// - Returns: `false`, with the journal untouched, when `bytes` do not
-    ///   fit in the blocks it has.
+    ///   fit in the blocks it has, or its first write fails.
     /// - Throws: ``UIDLsError/system(path:errno:)`` when writing, syncing or
     ///   renaming fails.
     func becomeFile(at target: String, holding bytes: [UInt8]) throws(UIDLsError) -> Bool {
@@ -233,20 +233,58 @@ final class UIDLsJournal {
         try Self.checkOwnRegularFile(fd, path: path)
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .system(path: path, errno: errno) }
-        guard Int(info.st_blocks) * 512 >= bytes.count else { return false }
+        guard Int(info.st_blocks) * 512 >= bytes.count,
+              case .success(let records) = FileSystem.readAll(fd) else { return false }
+        switch Self.overwrite(fd, with: bytes) {
+        case .untouched:
+            return false
+        case .failed(let code):
+            Self.putBack(records, into: fd)
+            throw .system(path: path, errno: code)
+        case .done:
+            break
+        }
+        // Cut to length only once the bytes are synced: until then the
+        // records' blocks stay the file's, to put them back if need be.
+        guard fsync(fd) == 0, ftruncate(fd, off_t(bytes.count)) == 0, fsync(fd) == 0 else {
+            let code = errno
+            Self.putBack(records, into: fd)
+            throw .system(path: path, errno: code)
+        }
+        guard rename(path, target) == 0 else {
+            let code = errno
+            Self.putBack(records, into: fd)
+            throw .cannotRename(from: path, to: target, errno: code)
+        }
+        fileExists = false
+        return true
+    }
+
+    private enum Overwrite {
+        case done, untouched, failed(Int32)
+    }
+
+    /// Writes `bytes` from the start of `fd` (what lies beyond them stays).
+    private static func overwrite(_ fd: Int32, with bytes: [UInt8]) -> Overwrite {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, bytes.count - written, off_t(written)) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .system(path: path, errno: errno)
+                return written == 0 ? .untouched : .failed(errno)
             }
             written += count
         }
-        guard ftruncate(fd, off_t(bytes.count)) == 0, fsync(fd) == 0 else { throw .system(path: path, errno: errno) }
-        guard rename(path, target) == 0 else { throw .cannotRename(from: path, to: target, errno: errno) }
-        fileExists = false
-        return true
+        return .done
+    }
+
+    /// Best effort after a failed ``becomeFile(at:holding:)``: the journal's
+    /// records go back where they were (into blocks the file still has),
+    /// so that the next run still finds them.
+    private static func putBack(_ records: [UInt8], into fd: Int32) {
+        _ = overwrite(fd, with: records)
+        _ = ftruncate(fd, off_t(records.count))
+        _ = fsync(fd)
     }
 
     /// Deletes the journal (its records are in the UIDLs file now);

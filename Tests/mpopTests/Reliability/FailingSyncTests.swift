@@ -148,35 +148,44 @@ import TestSupport
         _ = try rig.finish()
     }
 
-    /// A UIDLs file that does not fit even once the journal is gone (a
-    /// quota reached for good; keep on, so the save comes before QUIT and
-    /// the mail stays on the server): the run fails with 74, and the
-    /// journal must still hold what was delivered, or the next run fetches
-    /// it all again. Found by the fault sweep (FaultSweepTests).
-    ///
-    /// Known issue until `UIDLsFile.save()` puts the journal back when its
-    /// retry without it fails too (State/, changed elsewhere): when this
-    /// test reports that the known issue was not recorded, remove
-    /// `withKnownIssue` here and in FaultSweepTests.
-    @Test func aSaveThatDoesNotFitEvenWithoutTheJournalKeepsIt() throws {
+    /// A UIDLs file that does not fit, not even in the journal's own
+    /// blocks (a quota reached for good: every write and pwrite under the
+    /// UIDLs directory fails; keep on, so the save comes before QUIT and the
+    /// mail stays on the server): the run fails with 74, and the journal
+    /// still holds what was delivered, so the next run fetches none of it
+    /// again. Found by the fault sweep (FaultSweepTests): the journal used
+    /// to be removed before a retry that failed too.
+    @Test func aSaveThatDoesNotFitAnywhereKeepsTheJournal() throws {
         let rig = try Rig(count: 5, extra: "keep on")
         defer { rig.dovecot.stop() }
         let journal = rig.side.home.url(".mpop_uidls/disk_at_127.0.0.1.journal")
-        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.side.home.url(".mpop_uidls"), calls: [.write],
-                                                        count: -1, errno: EDQUOT))
+        let failed = try rig.run(faults: FaultInjection(pathPrefix: rig.side.home.url(".mpop_uidls"),
+                                                        calls: [.write, .pwrite], count: -1, errno: EDQUOT))
         #expect(failed.status == 74, "\(failed)")
         // mpop's words for a failed write of the new file (named as mkstemp made it).
         #expect(failed.stderr.hasPrefix("mpop: \(rig.side.home.url(".mpop_uidls/disk_at_127.0.0.1."))")
                     && failed.stderr.contains(": output error\n"), "\(failed)")
         #expect(rig.deliveredIDs.count == 5 && rig.side.mailbox.messages.count == 5)
-        withKnownIssue("UIDLsFile.save() removes the journal before a retry that fails too") {
-            #expect(FileManager.default.fileExists(atPath: journal), "\(rig.stateFiles)")
-        }
+        #expect(FileManager.default.fileExists(atPath: journal), "\(rig.stateFiles)")
         let next = try rig.run()
         #expect(next.status == 0, "\(next)")
-        withKnownIssue("UIDLsFile.save() removes the journal before a retry that fails too") {
-            #expect(rig.deliveredIDs.count == 5, "fetched again: \(rig.deliveredIDs.sorted())")
-        }
+        #expect(rig.deliveredIDs.count == 5, "fetched again: \(rig.deliveredIDs.sorted())")
+    }
+
+    /// The same quota, but blocks the journal already has can be written
+    /// again (as on a real file system): the new file goes into the
+    /// journal's blocks, the run succeeds, and nothing is fetched twice.
+    @Test func aSaveThatFitsInTheJournalsBlocksSucceeds() throws {
+        let rig = try Rig(count: 5, extra: "keep on")
+        defer { rig.dovecot.stop() }
+        let journal = rig.side.home.url(".mpop_uidls/disk_at_127.0.0.1.journal")
+        let run = try rig.run(faults: FaultInjection(pathPrefix: rig.side.home.url(".mpop_uidls"), calls: [.write],
+                                                     count: -1, errno: EDQUOT))
+        #expect(run.status == 0, "\(run)")
+        #expect(!FileManager.default.fileExists(atPath: journal), "\(rig.stateFiles)")
+        #expect(rig.recordedUIDCount == 5, "\(rig.stateFiles)")
+        #expect(try rig.run().status == 0)
+        #expect(rig.deliveredIDs.count == 5, "fetched again: \(rig.deliveredIDs.sorted())")
     }
 
     /// ENOSPC and EDQUOT from fsync (as NFS and some quotas report them)

@@ -94,10 +94,6 @@ struct FaultSweep {
 
     static let errnos: [Int32] = [EIO, ENOSPC, EDQUOT]
 
-    /// The words of the failure that a known defect gives (see
-    /// `FailingSyncTests.aSaveThatDoesNotFitEvenWithoutTheJournalKeepsIt`).
-    static let knownDefect = "recorded nowhere"
-
     static func errnoName(_ code: Int32) -> String {
         switch code {
         case EIO: "EIO"

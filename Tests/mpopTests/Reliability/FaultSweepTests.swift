@@ -56,22 +56,10 @@ import TestSupport
             }
         }
         var totals = FaultSweep.Totals()
-        var known = 0
         for scenario in scenarios {
-            let result = try sweep.run(scenario)
-            totals.add(result)
-            // The full sweep reports it like any failure.
-            guard !full, result.failures.contains(where: { $0.contains(FaultSweep.knownDefect) }) else { continue }
-            // See FailingSyncTests.aSaveThatDoesNotFitEvenWithoutTheJournalKeepsIt.
-            withKnownIssue("UIDLsFile.save() removes the journal before a retry that fails too",
-                           isIntermittent: true) {
-                Issue.record("\(result.failures.joined(separator: "\n"))")
-            }
-            totals.failures.removeAll { result.failures.contains($0) }
-            known += 1
+            totals.add(try sweep.run(scenario))
         }
-        print("fault sweep \(delivery): \(totals) in \(Int(Date().timeIntervalSince(started))) s"
-              + (known > 0 ? "; \(known) scenarios failed for the known issue" : ""))
+        print("fault sweep \(delivery): \(totals) in \(Int(Date().timeIntervalSince(started))) s")
         for scenario in totals.absorbedScenarios {
             print("fault sweep \(delivery): absorbed \(scenario)")
         }

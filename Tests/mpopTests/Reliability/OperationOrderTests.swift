@@ -107,15 +107,7 @@ import TestSupport
                     #expect(directorySync.sequence < dele.sequence, "\(label): \(directory) synced after the DELE")
                     lastSync = directorySync.sequence > lastSync.sequence ? directorySync : lastSync
                 }
-                guard delivery == .mbox else {
-                    try check()
-                    continue
-                }
-                // This run creates the mbox, and its directory entry is
-                // never synced: MboxSink.syncCommitted() syncs the file only.
-                withKnownIssue("a new mbox's directory is not synced") {
-                    try check()
-                }
+                try check()
             }
             // 4. Marked: absent when the last sync began, there by the DELE.
             let marked = try #require(first(after: recorded.sequence) { journal($0)?.markedUIDs.contains(uid) == true },
