@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CSupport
-
 /// Obtains the password (or OAuth token) for an authentication method, only
 /// when the method needs one (mpop asks the keyring, `~/.netrc`, then the
 /// terminal at this point). Returns `nil` when there is none.
@@ -23,7 +18,8 @@ public final class POP3Session {
     let md5: (any MD5Digester)?
     let passwordProvider: PasswordProvider
     let dialogue: (any DialogueObserver)?
-    let abortSignal: () -> Int32
+    /// Set when the session is to stop (SIGINT, SIGTERM, SIGHUP).
+    public let cancellation: Cancellation
     /// How long to wait for the greeting on port 995 with STARTTLS
     /// configured before blaming the port (seconds).
     var greetingDeadline: Int32 = 5
@@ -61,14 +57,15 @@ public final class POP3Session {
     ///   - password: asked when the chosen method needs a password and
     ///     `account.password` is unset.
     ///   - dialogue: the `--debug` printer, or `nil`.
-    ///   - abortSignal: returns the number of a pending SIGINT/SIGTERM/SIGHUP, or 0.
+    ///   - cancellation: checked between phases and on every line; the
+    ///     transport's own waits should end under the same value.
     ///   - serverIdentity: the peer's names when known (from ``Connection``);
     ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
                 saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
                 password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
-                abortSignal: @escaping () -> Int32 = { csupport_abort_signal() },
+                cancellation: Cancellation = .never,
                 serverIdentity: ServerIdentity? = nil) {
         self.account = account
         self.transport = transport
@@ -77,7 +74,7 @@ public final class POP3Session {
         self.md5 = md5
         passwordProvider = password
         self.dialogue = dialogue
-        self.abortSignal = abortSignal
+        self.cancellation = cancellation
         reader = LineReader(transport: transport, observer: dialogue)
         state = SessionState()
         pipeliningMode = account.pipelining
@@ -95,13 +92,15 @@ public final class POP3Session {
         return ServerIdentity.lookUp(host: host, socketDescriptor: peerDescriptor)
     }
 
-    /// A session over a fresh ``Connection``, with the peer names it found.
+    /// A session over a fresh ``Connection``, with the peer names it found,
+    /// cancelled with the connection's socket.
     public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
                             saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
                             password: @escaping PasswordProvider,
                             dialogue: (any DialogueObserver)? = nil) {
         self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
                   saslProvider: saslProvider, md5: md5, password: password, dialogue: dialogue,
+                  cancellation: connection.transport.cancellation,
                   serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
                                                  canonicalName: connection.canonicalName,
                                                  address: connection.address))
@@ -166,11 +165,10 @@ public final class POP3Session {
     /// port (the server waits for a TLS hello, we for a greeting). Waiting a
     /// few seconds and naming the likely mistake is kinder.
     private func waitForGreetingOnSuspiciousPort() throws {
-        guard account.tls, account.tlsStartTLS, account.effectivePort == 995, reader.bufferedByteCount == 0,
-              let socket = transport as? any SocketBackedTransport else { return }
-        var descriptor = pollfd(fd: socket.socketDescriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, greetingDeadline * 1000)
-        if ready == 0 {
+        guard account.tls, account.tlsStartTLS, account.effectivePort == 995, reader.bufferedByteCount == 0 else {
+            return
+        }
+        if try !transport.waitForInput(timeout: .seconds(greetingDeadline)) {
             throw POP3Error.noGreeting(
                 reply: nil,
                 hint: "no greeting within \(greetingDeadline) seconds; port 995 usually expects TLS "
@@ -263,9 +261,9 @@ public final class POP3Session {
         return try StatusLine(bytes: line, allowSASL: allowSASL)
     }
 
-    /// Throws ``POP3Error/aborted(betweenPhases:)`` if a signal arrived.
+    /// Throws ``POP3Error/aborted(betweenPhases:)`` once ``cancellation`` is set.
     func checkAbort(betweenPhases: Bool) throws {
-        if abortSignal() != 0 { throw POP3Error.aborted(betweenPhases: betweenPhases) }
+        if cancellation.isCancelled { throw POP3Error.aborted(betweenPhases: betweenPhases) }
     }
 
     /// `STAT`: the number of messages and their total size.

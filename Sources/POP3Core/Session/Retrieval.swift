@@ -178,7 +178,8 @@ public final class Retrieval {
         for intents in store.interruptedAppends {
             guard let first = intents.first else { continue }
             do {
-                if case .leftInPlace(let offset, let bytes) = try MboxRepair.repair(intents) {
+                let outcome = try MboxRepair.repair(intents, cancellation: session.cancellation)
+                if case .leftInPlace(let offset, let bytes) = outcome {
                     observer?.warning("\(first.path): an interrupted delivery left \(bytes) bytes of a message "
                                       + "at offset \(offset), followed by data that is not ours; left in place")
                 }

@@ -4,10 +4,11 @@ import TLSGnu
 
 /// Opens the connection for one account and puts a POP3 session on it,
 /// with GnuTLS for TLS, GNU SASL for SASL, mpop's password sources, and the
-/// `--debug` printer when asked for.
+/// `--debug` printer when asked for. Connecting, the session and the TLS
+/// on its socket all end when `cancellation` is set.
 enum AccountConnection {
-    static func session(for account: Account, debug: Bool) throws -> POP3Session {
-        let connection = try Connector().connect(account)
+    static func session(for account: Account, debug: Bool, cancellation: Cancellation) throws -> POP3Session {
+        let connection = try Connector(cancellation: cancellation).connect(account)
         let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
                                       canonicalName: connection.canonicalName,
                                       address: connection.address)
@@ -18,6 +19,7 @@ enum AccountConnection {
                            md5: GnuTLSMD5(),
                            password: { _ in try passwords.obtain(for: account) },
                            dialogue: debug ? DebugPrinter() : nil,
+                           cancellation: cancellation,
                            serverIdentity: identity)
     }
 }

@@ -10,7 +10,9 @@ struct ServerInfoMode {
         var failures: [ExitStatus] = []
         for account in accounts {
             do {
-                let session = try AccountConnection.session(for: account, debug: invocation.debug)
+                // As in mpop, a signal here has its default action.
+                let session = try AccountConnection.session(for: account, debug: invocation.debug,
+                                                            cancellation: .never)
                 try session.runServerInfo { info in
                     Console.out(ServerInfoText.text(info))
                 }

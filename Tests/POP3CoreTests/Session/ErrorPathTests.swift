@@ -40,7 +40,9 @@ import TestSupport
 
     @Test func abortBetweenPhasesIsTemporaryAndSavesNothing() {
         let transport = ScriptedTransport("<-- +OK\n--> CAPA\n<-- -ERR")
-        let session = makeSession(testAccount(), transport, abort: { 2 })
+        let cancelled = Cancellation()
+        cancelled.cancel()
+        let session = makeSession(testAccount(), transport, cancellation: cancelled)
         let store = MemoryStore()
         let retrieval = Retrieval(session: session, openStore: { store }, makeSink: { MemorySink() }, filter: nil,
                                   observer: nil, receivedHeader: nil)

@@ -84,7 +84,7 @@ import Testing
         let ours = try ScriptedServer(script)
         let transport = try LoopbackTransport(port: ours.port)
         let session = POP3Session(account: testAccount { $0.host = "127.0.0.1" }, transport: transport,
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         var context = ReceivedHeaderContext.local()
         context.localUser = "mpoptest"
         let lines = ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: context.localCanonicalName,
