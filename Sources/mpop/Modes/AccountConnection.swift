@@ -12,7 +12,7 @@ enum AccountConnection {
         let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
                                       canonicalName: connection.canonicalName,
                                       address: connection.address)
-        let passwords = PasswordSource()
+        let passwords = PasswordSource(prompter: TerminalPasswordPrompter())
         return POP3Session(account: account, transport: connection.transport,
                            tlsStarter: account.tls ? GnuTLSStarter() : nil,
                            saslProvider: GSASLProvider(),
