@@ -21,12 +21,19 @@ public struct PasswordSource: Sendable {
     /// Asks the user.
     public var prompter: any PasswordPrompter
 
-    public init(secretToolPath: String? = SecretTool.path,
-                netrcFiles: [String] = [ConfigLocation.joined(ConfigLocation.homeDirectory, ".netrc"), "/etc/netrc"],
-                prompter: any PasswordPrompter) {
+    public init(secretToolPath: String?, netrcFiles: [String], prompter: any PasswordPrompter) {
         self.secretToolPath = secretToolPath
         self.netrcFiles = netrcFiles
         self.prompter = prompter
+    }
+
+    /// mpop's sources: `secret-tool` on `$PATH`, `$HOME/.netrc` and
+    /// `/etc/netrc`, then `prompter`.
+    public init(environment: Environment, prompter: any PasswordPrompter) {
+        self.init(secretToolPath: SecretTool.path(environment),
+                  netrcFiles: [ConfigLocation.joined(ConfigLocation.homeDirectory(environment), ".netrc"),
+                               "/etc/netrc"],
+                  prompter: prompter)
     }
 
     /// The password for `account`.

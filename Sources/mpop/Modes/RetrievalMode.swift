@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import POP3Core
 
 /// Retrieval mode, with `-A` (authenticate only) and `-s` (status only):
@@ -9,12 +6,11 @@ import POP3Core
 /// remaining accounts are skipped.
 struct RetrievalMode {
     let invocation: Invocation
+    let environment: Environment
 
     func run(_ accounts: [Account]) -> ExitStatus {
         let printer = RetrievalPrinter(verbosity: verbosity)
-        let receivedHeader = ReceivedHeaderContext(localCanonicalName: LocalIdentity.canonicalHostName(),
-                                                   localUser: LocalIdentity.userName(),
-                                                   now: { time(nil) })
+        let receivedHeader = ReceivedHeaderContext.local(environment)
         var failures: [ExitStatus] = []
         for account in accounts {
             let cancellation = Cancellation()
@@ -61,8 +57,8 @@ struct RetrievalMode {
     private func retrieve(_ account: Account, observer: any RetrievalObserver,
                           receivedHeader: ReceivedHeaderContext, cancellation: Cancellation) throws {
         if invocation.authOnly {
-            try AccountConnection.session(for: account, debug: invocation.debug, cancellation: cancellation)
-                .runAuthOnly()
+            try AccountConnection.session(for: account, debug: invocation.debug, environment: environment,
+                                          cancellation: cancellation).runAuthOnly()
             return
         }
         // The UIDLs file is locked before connecting (mpop locks it after
@@ -74,7 +70,7 @@ struct RetrievalMode {
         var store: UIDLsFile?
         defer { store?.close() }
         let session = try AccountConnection.session(for: account, debug: invocation.debug,
-                                                    cancellation: cancellation)
+                                                    environment: environment, cancellation: cancellation)
         session.whileAwaitingGreeting = {
             if store == nil { store = try locked.load() }
             let key = Retrieval.listKey(for: account)

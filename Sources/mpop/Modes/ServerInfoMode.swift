@@ -5,6 +5,7 @@ import POP3Core
 /// lines only; a refused login is no error here.
 struct ServerInfoMode {
     let invocation: Invocation
+    let environment: Environment
 
     func run(_ accounts: [Account]) -> ExitStatus {
         var failures: [ExitStatus] = []
@@ -12,7 +13,7 @@ struct ServerInfoMode {
             do {
                 // As in mpop, a signal here has its default action.
                 let session = try AccountConnection.session(for: account, debug: invocation.debug,
-                                                            cancellation: .never)
+                                                            environment: environment, cancellation: .never)
                 try session.runServerInfo { info in
                     Console.out(ServerInfoText.text(info))
                 }

@@ -85,7 +85,7 @@ import Testing
         let transport = try LoopbackTransport(port: ours.port)
         let session = POP3Session(account: testAccount { $0.host = "127.0.0.1" }, transport: transport,
                                   tlsStarter: nil, saslProvider: nil, password: { _ in nil })
-        var context = ReceivedHeaderContext.local()
+        var context = ReceivedHeaderContext.local(Environment())
         context.localUser = "mpoptest"
         let lines = ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: context.localCanonicalName,
                                          localUser: context.localUser, time: 0)
