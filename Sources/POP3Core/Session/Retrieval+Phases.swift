@@ -13,7 +13,7 @@ extension Retrieval {
         }
         let targets = records.indices.filter { records[$0].action == .normal }
         try window.run(targets, send: { group in
-            try session.send(group.map { .top(records[$0].number, lines: 0) })
+            try session.sendInTransaction(group.map { .top(records[$0].number, lines: 0) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             let command = Command.top(records[index].number, lines: 0)
@@ -62,7 +62,7 @@ extension Retrieval {
         let sink = try makeSink()
         self.sink = sink
         try window.run(targets, send: { group in
-            try session.send(group.map { .retr(records[$0].number) })
+            try session.sendInTransaction(group.map { .retr(records[$0].number) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             try retrieve(index, into: sink)
@@ -194,7 +194,7 @@ extension Retrieval {
         }
         let doomed = records.indices.filter { records[$0].action == .delete }
         try window.run(doomed, send: { group in
-            try session.send(group.map { .dele(records[$0].number) })
+            try session.sendInTransaction(group.map { .dele(records[$0].number) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             let command = Command.dele(records[index].number)
