@@ -124,6 +124,17 @@ import TestSupport
         #expect(harness.sink.envelopes == ["x@y.z"])
         #expect(harness.sink.committed.first?.count == 2)
     }
+
+    /// A retrieval is one run: a second is the caller's bug.
+    @Test func aRetrievalRunsOnce() async {
+        await #expect(processExitsWith: .failure) {
+            let session = makeSession(testAccount(), ScriptedTransport("!! eof"))
+            let retrieval = Retrieval(session: session, openStore: { MemoryStore() }, makeSink: { MemorySink() },
+                                      filter: nil, observer: nil, receivedHeader: nil)
+            try? retrieval.run()
+            try? retrieval.run()
+        }
+    }
 }
 
 @Suite struct ThroughputTests {
