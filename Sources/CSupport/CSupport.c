@@ -24,12 +24,45 @@ void csupport_getopt_reset(void) { optind = 0; opterr = 1; }
 
 char **csupport_environ(void) { return environ; }
 
-static volatile sig_atomic_t abort_signal = 0;
+struct csupport_cancellation {
+    int reason;
+};
 
-static void on_abort_signal(int signum) { abort_signal = signum; }
+/* A signal handler may only touch lock-free atomics. */
+_Static_assert(__atomic_always_lock_free(sizeof(int), 0), "int atomics must be lock-free");
+_Static_assert(__atomic_always_lock_free(sizeof(void *), 0), "pointer atomics must be lock-free");
 
-void csupport_install_abort_handlers(void)
+csupport_cancellation *csupport_cancellation_create(void)
 {
+    return calloc(1, sizeof(csupport_cancellation));
+}
+
+void csupport_cancellation_destroy(csupport_cancellation *cancellation) { free(cancellation); }
+
+int csupport_cancellation_reason(const csupport_cancellation *cancellation)
+{
+    return __atomic_load_n(&cancellation->reason, __ATOMIC_SEQ_CST);
+}
+
+void csupport_cancellation_set(csupport_cancellation *cancellation, int reason)
+{
+    int unset = 0;
+    __atomic_compare_exchange_n(&cancellation->reason, &unset, reason, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* The flag the handlers set; read in the handler, hence atomic. */
+static csupport_cancellation *abort_target = NULL;
+
+static void on_abort_signal(int signum)
+{
+    csupport_cancellation *target = __atomic_load_n(&abort_target, __ATOMIC_SEQ_CST);
+    if (target != NULL)
+        csupport_cancellation_set(target, signum);
+}
+
+void csupport_install_abort_handlers(csupport_cancellation *target)
+{
+    __atomic_store_n(&abort_target, target, __ATOMIC_SEQ_CST);
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = on_abort_signal;
@@ -45,10 +78,8 @@ void csupport_restore_default_handlers(void)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    __atomic_store_n(&abort_target, NULL, __ATOMIC_SEQ_CST);
 }
-
-int csupport_abort_signal(void) { return abort_signal; }
-void csupport_clear_abort(void) { abort_signal = 0; }
 
 void csupport_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 

@@ -1,5 +1,4 @@
 import CGnuTLS
-import CSupport
 import Glibc
 import POP3Core
 
@@ -10,6 +9,8 @@ public final class GnuTLSTransport: TLSTransport {
     private let session: GnuTLSSession
     private let channel: GnuTLSChannel
     private let socket: any SocketBackedTransport
+    /// The socket's: a signal ends the handshake, a read or a write when it is set.
+    private let cancellation: Cancellation
     /// True until the handshake and the checks succeeded, and again after
     /// ``close()``. A failed start leaves the socket open for the caller,
     /// sends no close_notify, and only frees the session.
@@ -24,18 +25,20 @@ public final class GnuTLSTransport: TLSTransport {
          settings: TLSSettings) throws {
         self.socket = socket
         self.session = session
+        cancellation = socket.cancellation
         channel = GnuTLSChannel(io: SocketIO(descriptor: socket.socketDescriptor,
-                                             timeoutSeconds: socket.timeoutSeconds))
+                                             timeoutSeconds: socket.timeoutSeconds,
+                                             cancellation: cancellation))
         channel.attach(to: session.session)
 
         var code: Int32
         repeat {
             code = gnutls_handshake(session.session)
         } while code < 0 && gnutls_error_is_fatal(code) == 0 && channel.failure == nil
-            && csupport_abort_signal() == 0
+            && !cancellation.isCancelled
         if code != 0 {
             if let failure = channel.failure, Self.isTimeoutOrAbort(failure) { throw failure }
-            if csupport_abort_signal() != 0 { throw TLSError.aborted }
+            if cancellation.isCancelled { throw TLSError.aborted }
             throw TLSError.handshake(reason: GnuTLSSession.text(code))
         }
 
@@ -90,14 +93,14 @@ public final class GnuTLSTransport: TLSTransport {
     /// Returns normally when GnuTLS asks to simply call again: `E_AGAIN`
     /// comes back on a blocking socket after TLS 1.3 post-handshake messages
     /// (a session ticket) were consumed; `E_INTERRUPTED` after a signal that
-    /// is not an abort.
+    /// does not cancel.
     private func handle(_ code: Int32, _ failure: (String) -> TLSError, timedOut: NetworkError) throws {
         if let kept = channel.failure {
             channel.failure = nil
             throw kept
         }
         if code == GNUTLS_E_AGAIN || code == GNUTLS_E_INTERRUPTED {
-            if csupport_abort_signal() != 0 { throw TLSError.aborted }
+            if cancellation.isCancelled { throw TLSError.aborted }
             return
         }
         if code == GNUTLS_E_TIMEDOUT { throw timedOut }

@@ -5,7 +5,8 @@ import POP3Core
 /// Every error becomes mpop's diagnostics and exit status here.
 enum MpopCommand {
     static func main(arguments: [String]) -> ExitStatus {
-        let home = ConfigLocation.homeDirectory
+        let environment = Environment.ofThisProcess()
+        let home = ConfigLocation.homeDirectory(environment)
         let invocation: Invocation
         do throws(CommandLineError) {
             invocation = try CommandLineParser.parse(arguments, home: home)
@@ -15,7 +16,8 @@ enum MpopCommand {
         }
 
         if invocation.printVersion {
-            Console.out(VersionText.text(configurationFile: ConfigLocation.userConfigFile))
+            Console.out(VersionText.text(configurationFile: ConfigLocation.userConfigFile(environment),
+                                         keyRing: SecretTool.isAvailable(environment)))
         }
         if invocation.printHelp {
             Console.out(HelpText.text)
@@ -24,12 +26,13 @@ enum MpopCommand {
             return .ok
         }
         if case .configure(let address) = mode {
-            return configure(address, configurationFile: invocation.configurationFile ?? ConfigLocation.userConfigFile)
+            let file = invocation.configurationFile ?? ConfigLocation.userConfigFile(environment)
+            return configure(address, configurationFile: file, keyRing: SecretTool.isAvailable(environment))
         }
 
         let accounts: [Account]
         do {
-            accounts = try AccountSelection.accounts(for: invocation, home: home)
+            accounts = try AccountSelection.accounts(for: invocation, home: home, environment: environment)
         } catch {
             report(error)
             return exitStatus(for: error)
@@ -41,16 +44,17 @@ enum MpopCommand {
         if invocation.pretend {
             return .ok
         }
-        return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation)
+        return ModeRunner.run(mode: mode, accounts: accounts, invocation: invocation, environment: environment)
     }
 
-    /// `--configure=ADDRESS`: prints a configuration found through SRV records.
-    static func configure(_ address: String, configurationFile: String) -> ExitStatus {
+    /// `--configure=ADDRESS`: prints a configuration found through SRV
+    /// records; `keyRing` tells whether `secret-tool` is there.
+    static func configure(_ address: String, configurationFile: String, keyRing: Bool) -> ExitStatus {
         do throws(AutoConfigurationError) {
             // The key ring only when ours can reach it: a password stored
             // where ours cannot read it leaves the account without one.
             Console.out(try AutoConfiguration.text(for: address, configurationFile: configurationFile,
-                                                   keyRing: SecretTool.isAvailable))
+                                                   keyRing: keyRing))
             return .ok
         } catch {
             // The address is the user's own input; mpop prints the message as it is.

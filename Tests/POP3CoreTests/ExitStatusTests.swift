@@ -24,8 +24,8 @@ import Testing
     }
 
     @Test func sanitizingReplacesControlCharacters() {
-        #expect(Console.sanitized("a\u{1b}[31mb\r") == "a?[31mb?")
-        #expect(Console.sanitized("plain café") == "plain café")
+        #expect(Sanitizer.sanitized("a\u{1b}[31mb\r") == "a?[31mb?")
+        #expect(Sanitizer.sanitized("plain café") == "plain café")
     }
 
     @Test func secretsNeverPrint() {

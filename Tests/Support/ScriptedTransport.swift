@@ -25,6 +25,7 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     /// No real socket: -1, so peer lookups find nothing.
     public var socketDescriptor: Int32 = -1
     public var timeoutSeconds: Int? = nil
+    public let cancellation = Cancellation.never
 
     enum Step {
         case serverSends([UInt8])

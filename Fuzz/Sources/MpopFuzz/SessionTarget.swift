@@ -33,7 +33,7 @@ enum SessionTarget {
         }
         let session = POP3Session(account: account, transport: transport, tlsStarter: nil,
                                   saslProvider: GSASLProvider(), md5: FixedDigest(), password: { _ in nil },
-                                  dialogue: nil, abortSignal: { 0 },
+                                  dialogue: nil,
                                   serverIdentity: ServerIdentity(host: "pop.example.org"))
         let retrieval = Retrieval(session: session, openStore: { store }, makeSink: { sink }, filter: nil,
                                   observer: nil, receivedHeader: nil)

@@ -22,14 +22,28 @@ void csupport_getopt_reset(void);
 char **csupport_environ(void);
 
 /*
- * Abort flag for SIGINT, SIGTERM and SIGHUP.  Installing the handlers uses
- * sigaction without SA_RESTART, so a blocking read or write returns EINTR.
+ * A request to stop, which a signal handler may set while the program reads
+ * it: one per session, so that a session learns only of its own.  Every
+ * read and write of it is atomic and lock-free, hence async-signal-safe.
  */
-void csupport_install_abort_handlers(void);
+typedef struct csupport_cancellation csupport_cancellation;
+/* A new, unset flag; NULL with errno set when there is no memory. */
+csupport_cancellation *csupport_cancellation_create(void);
+/* Frees the flag; it must no longer be a handler's target. */
+void csupport_cancellation_destroy(csupport_cancellation *cancellation);
+/* The signal number that asked to stop (or the reason given), or 0. */
+int csupport_cancellation_reason(const csupport_cancellation *cancellation);
+/* Sets the flag to reason (not 0) unless it is set already. */
+void csupport_cancellation_set(csupport_cancellation *cancellation, int reason);
+
+/*
+ * Handlers for SIGINT, SIGTERM and SIGHUP that set target to the signal's
+ * number.  They are installed with sigaction without SA_RESTART, so a
+ * blocking read or write returns EINTR and the caller can look at target.
+ * Restoring the default actions also makes the handlers forget target.
+ */
+void csupport_install_abort_handlers(csupport_cancellation *target);
 void csupport_restore_default_handlers(void);
-/* The signal number that arrived, or 0. */
-int csupport_abort_signal(void);
-void csupport_clear_abort(void);
 
 /*
  * Starts "/bin/sh -c COMMAND" (argv, NULL-terminated, built by the caller)

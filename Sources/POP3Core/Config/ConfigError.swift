@@ -73,7 +73,7 @@ public enum ConfigError: ReportableError, Equatable {
     /// that, as in mpop, only the error text proper has its control
     /// characters replaced; file and account names are printed as they are.
     public var diagnostic: String {
-        let clean = Console.sanitized
+        let clean = Sanitizer.sanitized
         switch self {
         case .cannotOpen(let file, let reason), .cannotStat(let file, let reason):
             return "\(file): \(clean(reason))"

@@ -12,7 +12,7 @@ public enum ConfigFile {
     ///   - home: the directory a leading `~` stands for.
     /// - Throws: ``ConfigError``: open and read errors, the first syntax
     ///   error, `eval` failures, and the permission check.
-    public static func load(_ path: String, home: String = ConfigLocation.homeDirectory,
+    public static func load(_ path: String, home: String,
                             evaluate: @escaping ConfigFileParser.Evaluator = { command throws(ShellCommand.Failure) in
                                 try ShellCommand.firstLine(of: command)
                             }) throws(ConfigError) -> [AccountSettings] {

@@ -7,9 +7,9 @@ import Glibc
 /// `$XDG_CONFIG_HOME/mpop/config` (default `~/.config/mpop/config`) does.
 public enum ConfigLocation {
     /// `$HOME`, or the home directory from the password database.
-    public static var homeDirectory: String {
-        if let home = getenv("HOME") {
-            return String(cString: home)
+    public static func homeDirectory(_ environment: Environment) -> String {
+        if let home = environment["HOME"] {
+            return home
         }
         if let entry = getpwuid(geteuid()), let dir = entry.pointee.pw_dir {
             return String(cString: dir)
@@ -18,15 +18,15 @@ public enum ConfigLocation {
     }
 
     /// The configuration file mpop reads when no `-C` is given.
-    public static var userConfigFile: String {
-        let home = homeDirectory
+    public static func userConfigFile(_ environment: Environment) -> String {
+        let home = homeDirectory(environment)
         let classic = joined(home, ".mpoprc")
         if access(classic, F_OK) == 0 {
             return classic
         }
         var xdgBase = joined(home, ".config")
-        if let xdg = getenv("XDG_CONFIG_HOME"), xdg.pointee != 0 {
-            xdgBase = String(cString: xdg)
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            xdgBase = xdg
         }
         let xdgFile = joined(joined(xdgBase, "mpop"), "config")
         return access(xdgFile, F_OK) == 0 ? xdgFile : classic

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CSupport
-
 /// Where the password for an account comes from when the chosen
 /// authentication method needs one (mpop's `mpop_password_callback` and
 /// `password.c:password_get`), in this order:
@@ -13,7 +8,8 @@ import CSupport
 ///    when `secret-tool` is installed;
 /// 3. `~/.netrc`, then `/etc/netrc`: `machine` equal to the host, `login`
 ///    equal to the user or absent; `default` never matches;
-/// 4. a prompt `password for USER at HOST: ` on `/dev/tty`, without echo.
+/// 4. the ``PasswordPrompter``, with `password for USER at HOST: ` (mpop's
+///    asks on `/dev/tty`, without echo).
 ///
 /// Unlike mpop, which falls back to `getpass` on stdin and may send an empty
 /// password, a missing terminal is an error here.
@@ -22,15 +18,22 @@ public struct PasswordSource: Sendable {
     public var secretToolPath: String?
     /// The netrc files, in the order they are searched.
     public var netrcFiles: [String]
-    /// Asks the user; `nil` when there is no terminal.
-    public var prompt: @Sendable (String) -> String?
+    /// Asks the user.
+    public var prompter: any PasswordPrompter
 
-    public init(secretToolPath: String? = SecretTool.path,
-                netrcFiles: [String] = [ConfigLocation.joined(ConfigLocation.homeDirectory, ".netrc"), "/etc/netrc"],
-                prompt: @escaping @Sendable (String) -> String? = PasswordSource.terminalPrompt) {
+    public init(secretToolPath: String?, netrcFiles: [String], prompter: any PasswordPrompter) {
         self.secretToolPath = secretToolPath
         self.netrcFiles = netrcFiles
-        self.prompt = prompt
+        self.prompter = prompter
+    }
+
+    /// mpop's sources: `secret-tool` on `$PATH`, `$HOME/.netrc` and
+    /// `/etc/netrc`, then `prompter`.
+    public init(environment: Environment, prompter: any PasswordPrompter) {
+        self.init(secretToolPath: SecretTool.path(environment),
+                  netrcFiles: [ConfigLocation.joined(ConfigLocation.homeDirectory(environment), ".netrc"),
+                               "/etc/netrc"],
+                  prompter: prompter)
     }
 
     /// The password for `account`.
@@ -53,7 +56,7 @@ public struct PasswordSource: Sendable {
                 }
             }
         }
-        if let answer = prompt("password for \(user) at \(host): ") {
+        if let answer = prompter.password(prompt: "password for \(user) at \(host): ") {
             return Secret(answer)
         }
         throw .noTerminal(account: account.name ?? host)
@@ -67,13 +70,6 @@ public struct PasswordSource: Sendable {
                                         timeoutSeconds: 30)
         guard let result, result.status == 0, !result.output.isEmpty else { return nil }
         return String(decoding: result.output, as: UTF8.self)
-    }
-
-    /// Reads a line from `/dev/tty` with echo off; `nil` without a terminal.
-    public static let terminalPrompt: @Sendable (String) -> String? = { text in
-        guard let line = csupport_read_password(text) else { return nil }
-        defer { free(line) }
-        return String(cString: line)
     }
 }
 

@@ -31,10 +31,12 @@ enum MboxRepair {
     }
 
     /// Repairs the mbox of one message's append records (in order; all of
-    /// one message and one mbox), holding the mbox's lock meanwhile.
+    /// one message and one mbox), holding the mbox's lock meanwhile; once
+    /// `cancellation` is set, waiting for the lock ends.
     /// - Throws: ``DeliveryError`` when the mbox cannot be opened, locked,
     ///   cut or synced.
-    static func repair(_ intents: [AppendIntent], lockTimeout: Int = 10) throws(DeliveryError) -> Outcome {
+    static func repair(_ intents: [AppendIntent], lockTimeout: Int = 10,
+                       cancellation: Cancellation = .never) throws(DeliveryError) -> Outcome {
         guard let first = intents.first else { return .nothingOfOurs }
         let path = first.path
         let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
@@ -47,7 +49,7 @@ enum MboxRepair {
         guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, errno: errno) }
         guard info.st_mode & S_IFMT == S_IFREG else { return .nothingOfOurs }
         do throws(FileLock.Failure) {
-            try FileLock.lockForWriting(fd, seconds: lockTimeout)
+            try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
         } catch {
             switch error {
             case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)

@@ -48,13 +48,14 @@ public final class MboxSink: MessageSink {
     private var lastDate: (time: time_t, text: [UInt8])?
 
     /// Opens and locks `path`, trying for 10 seconds if another process
-    /// holds the lock.
+    /// holds the lock, unless `cancellation` is set meanwhile.
     /// - Throws: ``DeliveryError`` `cannotOpen`, `lockTimedOut`, `cannotLock`.
-    public convenience init(path: String) throws(DeliveryError) {
-        try self.init(path: path, lockTimeout: 10, calls: .system)
+    public convenience init(path: String, cancellation: Cancellation = .never) throws(DeliveryError) {
+        try self.init(path: path, lockTimeout: 10, calls: .system, cancellation: cancellation)
     }
 
-    init(path: String, lockTimeout: Int, calls: FileSystemCalls) throws(DeliveryError) {
+    init(path: String, lockTimeout: Int, calls: FileSystemCalls,
+         cancellation: Cancellation = .never) throws(DeliveryError) {
         self.path = path
         self.calls = calls
         var fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
@@ -72,7 +73,7 @@ public final class MboxSink: MessageSink {
             throw .cannotOpen(path: path, errno: errno)
         }
         do throws(FileLock.Failure) {
-            try FileLock.lockForWriting(fd, seconds: lockTimeout)
+            try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
         } catch {
             Glibc.close(fd)
             switch error {

@@ -6,16 +6,18 @@
 ///
 /// A delivery agent reports its result in a file beside `uidlsFile` (see
 /// ``MDASink``), so that a run killed while the agent works learns it later.
+/// Once `cancellation` is set, waiting for an mbox's lock ends.
 /// - Throws: a ``DeliveryError`` (exit 74): `cannot open FILE: ...`,
 ///   `cannot lock FILE (tried for 10 seconds): ...`, `cannot change to DIR: ...`.
-public func makeSink(for delivery: Account.Delivery, uidlsFile: String? = nil) throws -> any MessageSink {
+public func makeSink(for delivery: Account.Delivery, uidlsFile: String? = nil,
+                     cancellation: Cancellation = .never) throws -> any MessageSink {
     switch delivery {
     case let .mda(command):
         return MDASink(command: command, outcomeFilePrefix: uidlsFile.map { $0 + ".mda-" })
     case let .maildir(path):
         return try MaildirSink(path: path)
     case let .mbox(path):
-        return try MboxSink(path: path)
+        return try MboxSink(path: path, cancellation: cancellation)
     case let .exchange(path):
         return try ExchangeSink(path: path)
     }

@@ -17,8 +17,8 @@ public struct ReceivedHeaderContext {
 
     /// This machine and user, as ``LocalIdentity`` finds them (mpop does
     /// this once per run, before the first retrieval).
-    public static func local() -> ReceivedHeaderContext {
+    public static func local(_ environment: Environment) -> ReceivedHeaderContext {
         ReceivedHeaderContext(localCanonicalName: LocalIdentity.canonicalHostName(),
-                              localUser: LocalIdentity.userName())
+                              localUser: LocalIdentity.userName(environment))
     }
 }

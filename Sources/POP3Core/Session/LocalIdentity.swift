@@ -28,10 +28,10 @@ public enum LocalIdentity {
 
     /// The local user: `$USER`, `$LOGNAME`, `getlogin()`, the password
     /// database, else `unknown` (unsanitised; the Received header sanitises).
-    public static func userName() -> String {
+    public static func userName(_ environment: Environment) -> String {
         for variable in ["USER", "LOGNAME"] {
-            if let value = getenv(variable), value.pointee != 0 {
-                return String(cString: value)
+            if let value = environment[variable], !value.isEmpty {
+                return value
             }
         }
         if let login = getlogin(), login.pointee != 0 {

@@ -9,6 +9,7 @@ extension POP3Session {
     ///   ``POP3Error/authNeedsUser(_:)``/``POP3Error/authNeedsPassword(_:)`` (69),
     ///   `command AUTH XOAUTH2 failed` (76), SASL library, protocol and I/O errors.
     public func authenticate() throws {
+        precondition(state.inAuthorization, "authentication in state \(state.state)")
         let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil)
         let method = try selector.choose(configured: account.auth, capabilities: capabilities,
                                          tlsActive: state.tlsActive)

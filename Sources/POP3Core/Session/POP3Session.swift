@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CSupport
-
 /// Obtains the password (or OAuth token) for an authentication method, only
 /// when the method needs one (mpop asks the keyring, `~/.netrc`, then the
 /// terminal at this point). Returns `nil` when there is none.
@@ -15,6 +10,13 @@ public typealias PasswordProvider = (_ method: String) throws -> Secret?
 /// The session never opens sockets itself; TLS comes from a ``TLSStarter``
 /// and SASL from a ``SASLProvider``. Every command and reply line goes to
 /// the ``DialogueObserver`` (secrets masked) for `--debug`.
+///
+/// It drives the conversation with blocking calls on the transport; where
+/// the conversation stands and what it learned is its ``state``, a value
+/// without I/O that each step reports to. Its methods are the steps, in
+/// the order RFC 1939 allows: ``open()``, ``authenticate()``, the
+/// transaction commands, ``quit()``, ``close()``; a step out of order is
+/// a bug in the caller and stops the program.
 public final class POP3Session {
     public let account: Account
     let tlsStarter: (any TLSStarter)?
@@ -23,20 +25,17 @@ public final class POP3Session {
     let md5: (any MD5Digester)?
     let passwordProvider: PasswordProvider
     let dialogue: (any DialogueObserver)?
-    let abortSignal: () -> Int32
+    /// Set when the session is to stop (SIGINT, SIGTERM, SIGHUP).
+    public let cancellation: Cancellation
     /// How long to wait for the greeting on port 995 with STARTTLS
     /// configured before blaming the port (seconds).
     var greetingDeadline: Int32 = 5
 
+    /// The stream, and the TLS session on it once TLS is up.
     private(set) var transport: any Transport
     private(set) var reader: LineReader
+    /// Where the conversation stands; the session's only record of it.
     public private(set) var state: SessionState
-    public private(set) var capabilities = Capabilities()
-    public private(set) var greeting: Greeting?
-    /// The TLS session, once TLS is up.
-    public private(set) var tlsTransport: (any TLSTransport)?
-    /// What the TLS starter set up while the greeting was on its way.
-    private var preparedTLS: (any TLSPreparation)?
     /// Runs once in ``open()``, before the greeting is read: work that is
     /// due before the session goes on (parsing the UIDLs file), done while
     /// the server prepares its greeting.
@@ -45,11 +44,17 @@ public final class POP3Session {
     /// reverse lookup happens on first use.
     public private(set) lazy var serverIdentity: ServerIdentity = lookUpServerIdentity()
     private let peerDescriptor: Int32?
+
+    public var capabilities: Capabilities { state.capabilities }
+    public var greeting: Greeting? { state.greeting }
     /// Whether commands are pipelined now (`pipelining` after CAPA).
-    public private(set) var pipelining = false
-    private var pipeliningMode: Account.Pipelining
+    public var pipelining: Bool { state.pipelining }
     /// The method authentication used, once it succeeded.
-    public private(set) var authenticatedMethod: String?
+    public var authenticatedMethod: String? { state.authenticatedMethod }
+    /// The TLS session, once TLS is up.
+    public var tlsTransport: (any TLSTransport)? {
+        state.tlsActive ? transport as? any TLSTransport : nil
+    }
 
     /// - Parameters:
     ///   - account: the settings; `host`, `user`, `auth`, `tls*`, `pipelining`
@@ -61,14 +66,15 @@ public final class POP3Session {
     ///   - password: asked when the chosen method needs a password and
     ///     `account.password` is unset.
     ///   - dialogue: the `--debug` printer, or `nil`.
-    ///   - abortSignal: returns the number of a pending SIGINT/SIGTERM/SIGHUP, or 0.
+    ///   - cancellation: checked between phases and on every line; the
+    ///     transport's own waits should end under the same value.
     ///   - serverIdentity: the peer's names when known (from ``Connection``);
     ///     otherwise they are looked up on the transport's socket when needed.
     public init(account: Account, transport: any Transport, tlsStarter: (any TLSStarter)?,
                 saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
                 password: @escaping PasswordProvider,
                 dialogue: (any DialogueObserver)? = nil,
-                abortSignal: @escaping () -> Int32 = { csupport_abort_signal() },
+                cancellation: Cancellation = .never,
                 serverIdentity: ServerIdentity? = nil) {
         self.account = account
         self.transport = transport
@@ -77,10 +83,9 @@ public final class POP3Session {
         self.md5 = md5
         passwordProvider = password
         self.dialogue = dialogue
-        self.abortSignal = abortSignal
+        self.cancellation = cancellation
         reader = LineReader(transport: transport, observer: dialogue)
-        state = SessionState()
-        pipeliningMode = account.pipelining
+        state = SessionState(pipelining: account.pipelining)
         if account.proxyHost == nil, account.socket == nil, let socket = transport as? any SocketBackedTransport {
             peerDescriptor = socket.socketDescriptor
         } else {
@@ -95,13 +100,15 @@ public final class POP3Session {
         return ServerIdentity.lookUp(host: host, socketDescriptor: peerDescriptor)
     }
 
-    /// A session over a fresh ``Connection``, with the peer names it found.
+    /// A session over a fresh ``Connection``, with the peer names it found,
+    /// cancelled with the connection's socket.
     public convenience init(account: Account, connection: Connection, tlsStarter: (any TLSStarter)?,
                             saslProvider: (any SASLProvider)?, md5: (any MD5Digester)? = nil,
                             password: @escaping PasswordProvider,
                             dialogue: (any DialogueObserver)? = nil) {
         self.init(account: account, transport: connection.transport, tlsStarter: tlsStarter,
                   saslProvider: saslProvider, md5: md5, password: password, dialogue: dialogue,
+                  cancellation: connection.transport.cancellation,
                   serverIdentity: ServerIdentity(host: account.host ?? account.socket ?? "",
                                                  canonicalName: connection.canonicalName,
                                                  address: connection.address))
@@ -118,12 +125,14 @@ public final class POP3Session {
     ///   ``POP3Error/stlsNotOffered`` (69), `command STLS failed` (76, also
     ///   when bytes follow the STLS `+OK` unencrypted), TLS and I/O errors.
     public func open() throws {
+        precondition(state.state == .awaitingGreeting, "open() in state \(state.state)")
         if account.tls && !account.tlsStartTLS {
-            try startTLS()
+            try startTLS(prepared: nil)
         }
         // The server takes a while to greet (milliseconds, dovecot starts
         // a login process): time for work that is due before the session
         // goes on anyway.
+        var preparedTLS: (any TLSPreparation)?
         if account.tls && account.tlsStartTLS, let tlsStarter {
             preparedTLS = tlsStarter.prepare(settings: TLSSettings(account: account))
         }
@@ -141,10 +150,7 @@ public final class POP3Session {
         }
         // A connection closed before the greeting is mpop's "empty reply".
         guard let line else { throw POP3Error.emptyReply }
-        let greeting = try Greeting(line: line)
-        self.greeting = greeting
-        capabilities.apop = greeting.apopTimestamp != nil
-        state.receiveGreeting()
+        state.receiveGreeting(try Greeting(line: line))
         try requestCapabilities()
         if account.tls && account.tlsStartTLS {
             if capabilities.capa && !capabilities.stls { throw POP3Error.stlsNotOffered }
@@ -156,8 +162,7 @@ public final class POP3Session {
                 throw POP3Error.commandFailed(command: "STLS", reply: nil)
             }
             state.acceptSTLS()
-            try startTLS()
-            state.completeTLSHandshake()
+            try startTLS(prepared: preparedTLS)
             if capabilities.capa { try requestCapabilities() }
         }
     }
@@ -166,11 +171,10 @@ public final class POP3Session {
     /// port (the server waits for a TLS hello, we for a greeting). Waiting a
     /// few seconds and naming the likely mistake is kinder.
     private func waitForGreetingOnSuspiciousPort() throws {
-        guard account.tls, account.tlsStartTLS, account.effectivePort == 995, reader.bufferedByteCount == 0,
-              let socket = transport as? any SocketBackedTransport else { return }
-        var descriptor = pollfd(fd: socket.socketDescriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, greetingDeadline * 1000)
-        if ready == 0 {
+        guard account.tls, account.tlsStartTLS, account.effectivePort == 995, reader.bufferedByteCount == 0 else {
+            return
+        }
+        if try !transport.waitForInput(timeout: .seconds(greetingDeadline)) {
             throw POP3Error.noGreeting(
                 reply: nil,
                 hint: "no greeting within \(greetingDeadline) seconds; port 995 usually expects TLS "
@@ -178,7 +182,9 @@ public final class POP3Session {
         }
     }
 
-    private func startTLS() throws {
+    /// Runs the handshake on the socket, with what was `prepared` for it,
+    /// and carries on over TLS.
+    private func startTLS(prepared: (any TLSPreparation)?) throws {
         guard let tlsStarter else {
             throw MessageError("cannot start TLS: no TLS support", exitStatus: .software)
         }
@@ -186,16 +192,11 @@ public final class POP3Session {
             throw MessageError("cannot start TLS on this connection", exitStatus: .software)
         }
         let settings = TLSSettings(account: account)
-        let prepared = preparedTLS
-        preparedTLS = nil
         let tls = try tlsStarter.startTLS(over: socket, settings: settings, prepared: prepared)
-        tlsTransport = tls
         transport = tls
         reader = LineReader(transport: tls, observer: dialogue)
+        state.completeTLSHandshake()
         dialogue?.tlsEstablished(tls)
-        if account.tls && !account.tlsStartTLS {
-            state = SessionState(tlsOnConnect: true)
-        }
     }
 
     /// Sends CAPA and merges the answer into ``capabilities``.
@@ -211,28 +212,20 @@ public final class POP3Session {
             // mpop words a connection closed instead of a CAPA reply so.
             throw POP3Error.invalidReplyTo(command: "CAPA", serverMessage: nil)
         }
+        var lines: [[UInt8]]?
         if reply.isPositive {
-            capabilities.capa = true
-            try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { line in
-                capabilities.absorb(line: line)
-            }
+            lines = []
+            try MultilineReader.readListing(from: reader, command: "CAPA", limit: 48) { lines?.append($0) }
         }
-        if pipeliningMode == .auto {
-            pipeliningMode = (capabilities.capa && capabilities.pipelining) ? .on : .off
-        }
-        pipelining = pipeliningMode == .on
+        state.receiveCapabilities(lines)
     }
 
     /// Sends CAPA once more after authentication when mpop does (§3.1 step
     /// 8, a Gmail workaround): CAPA works and TOP is missing with a filter
     /// set, or PIPELINING is missing in auto mode, or UIDL is missing.
     public func refreshCapabilitiesAfterAuthentication() throws {
-        guard capabilities.capa else { return }
-        let needed = (account.filter != nil && !capabilities.top)
-            || (account.pipelining == .auto && !capabilities.pipelining)
-            || !capabilities.uidl
-        guard needed else { return }
-        pipeliningMode = account.pipelining
+        guard state.needsCapabilitiesAgain(filtering: account.filter != nil) else { return }
+        state.refreshCapabilities()
         try requestCapabilities()
     }
 
@@ -257,21 +250,29 @@ public final class POP3Session {
         try bytes.withUnsafeBytes { try transport.write($0) }
     }
 
+    /// Writes mail-drop commands (TOP, RETR, DELE), which only the
+    /// transaction state allows.
+    func sendInTransaction(_ commands: [Command]) throws {
+        precondition(state.inTransaction, "mail-drop commands in state \(state.state)")
+        try send(commands)
+    }
+
     /// Reads the status line answering `command`.
     func readStatus(for command: Command, allowSASL: Bool = false) throws -> StatusLine {
         guard let line = try reader.readLine(command: command.name) else { throw POP3Error.emptyReply }
         return try StatusLine(bytes: line, allowSASL: allowSASL)
     }
 
-    /// Throws ``POP3Error/aborted(betweenPhases:)`` if a signal arrived.
+    /// Throws ``POP3Error/aborted(betweenPhases:)`` once ``cancellation`` is set.
     func checkAbort(betweenPhases: Bool) throws {
-        if abortSignal() != 0 { throw POP3Error.aborted(betweenPhases: betweenPhases) }
+        if cancellation.isCancelled { throw POP3Error.aborted(betweenPhases: betweenPhases) }
     }
 
     /// `STAT`: the number of messages and their total size.
     /// - Throws: `invalid reply to command STAT` (76) for a bad count,
     ///   ``POP3Error/tooManyMessages`` (70) beyond 1,000,000 messages.
     public func stat() throws -> (count: Int, size: Int64) {
+        precondition(state.inTransaction, "STAT in state \(state.state)")
         let reply = try execute(.stat)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "STAT", reply: reply) }
         let text = Array(reply.text.utf8)
@@ -289,6 +290,7 @@ public final class POP3Session {
 
     /// `LIST`: the size of each of `count` messages.
     public func list(count: Int) throws -> [Int64] {
+        precondition(state.inTransaction, "LIST in state \(state.state)")
         let reply = try execute(.list)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "LIST", reply: reply) }
         var listing = ScanListing(messageCount: count)
@@ -302,6 +304,7 @@ public final class POP3Session {
     /// `UIDL`: the UID of each of `count` messages, or `nil` when the server
     /// answers `-ERR` (then it has no UIDL, silently, as in mpop).
     public func uidl(count: Int) throws -> [String]? {
+        precondition(state.inTransaction, "UIDL in state \(state.state)")
         let reply = try execute(.uidl)
         guard reply.isPositive else { return nil }
         var listing = UniqueIDListing(messageCount: count)
@@ -348,7 +351,6 @@ public final class POP3Session {
     var lineReader: LineReader { reader }
 
     func markAuthenticated(method: String) {
-        authenticatedMethod = method
-        state.authenticate()
+        state.authenticate(method: method)
     }
 }

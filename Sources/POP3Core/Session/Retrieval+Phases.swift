@@ -13,7 +13,7 @@ extension Retrieval {
         }
         let targets = records.indices.filter { records[$0].action == .normal }
         try window.run(targets, send: { group in
-            try session.send(group.map { .top(records[$0].number, lines: 0) })
+            try session.sendInTransaction(group.map { .top(records[$0].number, lines: 0) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             let command = Command.top(records[index].number, lines: 0)
@@ -56,27 +56,27 @@ extension Retrieval {
     var window: PipelineWindow { session.pipelining ? .pipelined : .lockStep }
 
     /// RETR for every message still to be retrieved, delivering each (§3.1 step 16).
-    func retrieveAll() throws {
+    func retrieveAll(store: any SeenMessageStore) throws {
         let targets = records.indices.filter { records[$0].action == .normal }
         guard !targets.isEmpty else { return }
         let sink = try makeSink()
-        self.sink = sink
+        phase = .delivering(store, sink)
         try window.run(targets, send: { group in
-            try session.send(group.map { .retr(records[$0].number) })
+            try session.sendInTransaction(group.map { .retr(records[$0].number) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
-            try retrieve(index, into: sink)
+            try retrieve(index, into: sink, store: store)
         }, afterBatch: {
             // Once per pipelined window, while the server's replies to the
             // commands still in flight fill the socket buffer.
-            if pendingCommitted.count >= syncBatchSize { try flushCommitted() }
+            if pendingCommitted.count >= syncBatchSize { try flushCommitted(sink: sink, store: store) }
         })
-        try flushCommitted()
-        self.sink = nil
+        try flushCommitted(sink: sink, store: store)
+        phase = .settling(store)
         try sink.close()
     }
 
-    private func retrieve(_ index: Int, into sink: any MessageSink) throws {
+    private func retrieve(_ index: Int, into sink: any MessageSink, store: any SeenMessageStore) throws {
         let record = records[index]
         let command = Command.retr(record.number)
         observer?.retrievalStarted(number: record.number, of: records.count, size: record.size)
@@ -100,7 +100,7 @@ extension Retrieval {
                                     begin: { sender in
                 let started = try sink.begin(envelopeFrom: sender, receivedHeader: header)
                 writer = started
-                if hasUIDs, let uid = record.uid, let store {
+                if hasUIDs, let uid = record.uid {
                     let (host, user) = (storeHost, storeUser)
                     started.journalAppends { intent in
                         try store.recordAppend(uid, intent: intent, host: host, user: user)
@@ -121,7 +121,7 @@ extension Retrieval {
                 // Before the commit, with evidence the next run can check: a
                 // kill between the commit and recordDelivered below must not
                 // make the message look new.
-                if hasUIDs, let uid = record.uid, let store, let proof = try writer.prepareCommit() {
+                if hasUIDs, let uid = record.uid, let proof = try writer.prepareCommit() {
                     try store.recordPending(uid, proof: proof, host: storeHost, user: storeUser)
                 }
                 try writer.commit()
@@ -135,7 +135,7 @@ extension Retrieval {
         if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
         pendingCommitted.append(index)
         // Recorded at once: a kill from here on cannot make it look new.
-        if hasUIDs, let uid = record.uid, let store {
+        if hasUIDs, let uid = record.uid {
             try store.recordDelivered([uid], host: storeHost, user: storeUser)
         }
     }
@@ -152,14 +152,14 @@ extension Retrieval {
     /// nothing to do instead of counting it.
     /// - Throws: the sink's or the store's error (74); after it, no DELE
     ///   may be sent.
-    func flushCommitted() throws {
-        guard !pendingCommitted.isEmpty, let sink else { return }
+    func flushCommitted(sink: any MessageSink, store: any SeenMessageStore) throws {
+        guard !pendingCommitted.isEmpty else { return }
         let batch = pendingCommitted
         pendingCommitted = []
         do {
             try sink.syncCommitted()
         } catch {
-            if hasUIDs, let store {
+            if hasUIDs {
                 try store.withdrawUnmarkedRecords()
             }
             throw error
@@ -168,21 +168,20 @@ extension Retrieval {
             records[index].isOld = true
             records[index].action = .delete
         }
-        if hasUIDs, let store {
+        if hasUIDs {
             try store.makeRecordsDurable()
         }
     }
 
     /// DELE (unless `keep`), QUIT, and the UIDLs file (§3.1 steps 17–18).
-    func finish() throws {
-        guard let store else { return }
+    func finish(store: any SeenMessageStore) throws {
         if account.keep {
             // mpop leaves the list alone for an empty mailbox with keep.
             if !records.isEmpty {
                 store.replace(host: storeHost, user: storeUser, with: storedUIDs())
             }
             try store.save()
-            self.store = nil
+            phase = .finished
             // Nothing is left to do but let go of the lists, the lock and
             // the records: done while the server answers QUIT.
             try session.quit(whileAwaitingReply: {
@@ -194,7 +193,7 @@ extension Retrieval {
         }
         let doomed = records.indices.filter { records[$0].action == .delete }
         try window.run(doomed, send: { group in
-            try session.send(group.map { .dele(records[$0].number) })
+            try session.sendInTransaction(group.map { .dele(records[$0].number) })
         }, receive: { index in
             try session.checkAbort(betweenPhases: false)
             let command = Command.dele(records[index].number)
@@ -207,7 +206,7 @@ extension Retrieval {
         store.replace(host: storeHost, user: storeUser, with: storedUIDs())
         try store.save()
         store.close()
-        self.store = nil
+        phase = .finished
         session.close()
     }
 }

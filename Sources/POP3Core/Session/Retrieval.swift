@@ -25,10 +25,30 @@ public final class Retrieval {
     /// pipelining it is a plain count.
     public var syncBatchSize = PipelineWindow.pipelined.maximum - PipelineWindow.pipelined.minimum
 
+    /// How far the run got: what it holds open, and so what an error must
+    /// save or let go.
+    enum Phase {
+        /// The UIDLs file is not open yet: an error leaves nothing behind.
+        case starting
+        /// The UIDLs file is open and locked, nothing is delivered yet: an
+        /// error lets it go unsaved.
+        case listed(any SeenMessageStore)
+        /// Messages go into the open sink: an error makes the committed ones
+        /// durable, closes the sink, then saves as in ``settling(_:)``.
+        case delivering(any SeenMessageStore, any MessageSink)
+        /// Retrieval has begun and no sink is open (none needed yet, or its
+        /// work is done: DELE, QUIT): an error saves what was delivered.
+        case settling(any SeenMessageStore)
+        /// The UIDLs file is saved (or, for `-s`, let go); nothing is left
+        /// to undo.
+        case finished
+    }
+
+    var phase = Phase.starting
     var records: [MessageRecord] = []
     var hasUIDs = false
-    var store: (any SeenMessageStore)?
-    var sink: (any MessageSink)?
+    /// The messages committed to the sink and not yet synced, while
+    /// ``Phase/delivering(_:_:)``.
     var pendingCommitted: [Int] = []
     var newlineCountsTwo = false
     /// The Received header of the last message, and the second it shows.
@@ -72,7 +92,7 @@ public final class Retrieval {
     /// - Throws: any ``ReportableError`` of the session, the store, the sink
     ///   or the filter; ``POP3Error/aborted(betweenPhases:)`` after a signal.
     public func run(statusOnly: Bool = false) throws {
-        var retrievalStarted = false
+        guard case .starting = phase else { preconditionFailure("Retrieval.run() called twice") }
         do {
             try session.open()
             try session.checkAbort(betweenPhases: true)
@@ -83,7 +103,7 @@ public final class Retrieval {
             let sizes = count > 0 ? try session.list(count: count) : []
             try session.checkAbort(betweenPhases: true)
             let store = try openStore()
-            self.store = store
+            phase = .listed(store)
             if !statusOnly {
                 repairInterruptedAppends(store)
             }
@@ -97,7 +117,7 @@ public final class Retrieval {
                 // The status is out; like mpop, ignore how QUIT goes.
                 try? session.quit()
                 store.close()
-                self.store = nil
+                phase = .finished
                 session.close()
                 return
             }
@@ -107,15 +127,21 @@ public final class Retrieval {
                 try runHeaderFilter()
             }
             try session.checkAbort(betweenPhases: true)
-            retrievalStarted = true
-            try retrieveAll()
-            try finish()
+            phase = .settling(store)
+            try retrieveAll(store: store)
+            try finish(store: store)
         } catch {
-            if retrievalStarted {
-                saveAfterLateError()
-            } else {
-                store?.close()
+            switch phase {
+            case .starting, .finished:
+                break
+            case .listed(let store):
+                store.close()
+            case .delivering(let store, let sink):
+                saveAfterLateError(store, sink: sink)
+            case .settling(let store):
+                saveAfterLateError(store, sink: nil)
             }
+            phase = .finished
             session.close()
             throw error
         }
@@ -179,7 +205,8 @@ public final class Retrieval {
         for intents in store.interruptedAppends {
             guard let first = intents.first else { continue }
             do {
-                if case .leftInPlace(let offset, let bytes) = try MboxRepair.repair(intents) {
+                let outcome = try MboxRepair.repair(intents, cancellation: session.cancellation)
+                if case .leftInPlace(let offset, let bytes) = outcome {
                     observer?.warning("\(first.path): an interrupted delivery left \(bytes) bytes of a message "
                                       + "at offset \(offset), followed by data that is not ours; left in place")
                 }
@@ -191,15 +218,13 @@ public final class Retrieval {
     }
 
     /// A late error: make what was delivered durable, save, no QUIT.
-    func saveAfterLateError() {
-        try? flushCommitted()
-        try? sink?.close()
-        sink = nil
-        if let store {
-            store.replace(host: storeHost, user: storeUser, with: storedUIDs())
-            try? store.save()
-            store.close()
+    func saveAfterLateError(_ store: any SeenMessageStore, sink: (any MessageSink)?) {
+        if let sink {
+            try? flushCommitted(sink: sink, store: store)
+            try? sink.close()
         }
-        store = nil
+        store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+        try? store.save()
+        store.close()
     }
 }

@@ -1,4 +1,3 @@
-import CSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,10 +18,11 @@ public enum FileLock {
         case interrupted
     }
 
-    /// Locks `fd` for writing, trying for `seconds` seconds; a signal that
-    /// asks mpop to stop ends the wait at once.
+    /// Locks `fd` for writing, trying for `seconds` seconds; once
+    /// `cancellation` is set, the wait ends at once.
     /// - Throws: ``Failure``.
-    public static func lockForWriting(_ fd: Int32, seconds: Int) throws(Failure) {
+    public static func lockForWriting(_ fd: Int32, seconds: Int,
+                                      cancellation: Cancellation = .never) throws(Failure) {
         var lock = flock()
         lock.l_type = Int16(F_WRLCK)
         lock.l_whence = Int16(SEEK_SET)
@@ -34,7 +34,7 @@ public enum FileLock {
             guard code == EACCES || code == EAGAIN || code == EINTR else {
                 throw .failed(errno: code)
             }
-            if csupport_abort_signal() != 0 {
+            if cancellation.isCancelled {
                 throw .interrupted
             }
             tries += 1
@@ -43,7 +43,7 @@ public enum FileLock {
             }
             var interval = timespec(tv_sec: 0, tv_nsec: 100_000_000)
             var remaining = timespec()
-            while nanosleep(&interval, &remaining) == -1 && errno == EINTR && csupport_abort_signal() == 0 {
+            while nanosleep(&interval, &remaining) == -1 && errno == EINTR && !cancellation.isCancelled {
                 interval = remaining
             }
         }

@@ -111,8 +111,10 @@ public final class UIDLsFile: SeenMessageStore {
     /// The first half of ``open(path:)``: the file locked and read, its
     /// parsing and the journal's replay left to ``Locked/load()``, which
     /// can then run while the server is still to send its greeting.
-    public static func lock(path: String, lockTimeout: Int = defaultLockTimeout) throws(UIDLsError) -> Locked {
-        let (fd, created) = try openLocked(path: path, lockTimeout: lockTimeout)
+    /// Once `cancellation` is set, waiting for the lock ends with `.aborted`.
+    public static func lock(path: String, lockTimeout: Int = defaultLockTimeout,
+                            cancellation: Cancellation = .never) throws(UIDLsError) -> Locked {
+        let (fd, created) = try openLocked(path: path, lockTimeout: lockTimeout, cancellation: cancellation)
         switch FileSystem.readAll(fd) {
         case .success(let bytes):
             return Locked(path: path, fd: fd, bytes: bytes, created: created)
@@ -182,14 +184,17 @@ public final class UIDLsFile: SeenMessageStore {
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
-        // Each message's append records, until a later record of the same
-        // message says it was completed (or abandoned by the writer).
+        // Each attempt at a message's append records, until a later record
+        // of the same message says it was completed (or abandoned by the
+        // writer). A write at the message's start begins a new attempt: a
+        // run killed again while writing the message anew must not have its
+        // records checked against the bytes of the attempt it cut.
         var appends: [(key: MessageKey, intents: [AppendIntent])] = []
         let records = try journal.readRecords()
         for record in records {
             let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
             if let intent = record.intent {
-                if let index = appends.lastIndex(where: { $0.key == key }) {
+                if intent.start != intent.messageStart, let index = appends.lastIndex(where: { $0.key == key }) {
                     appends[index].intents.append(intent)
                 } else {
                     appends.append((key, [intent]))
@@ -218,11 +223,12 @@ public final class UIDLsFile: SeenMessageStore {
     /// exist yet creates the target, as mpop's `fopen` does. When another
     /// process renamed a new file over the one we waited on, the lock we got
     /// guards nothing; then we start again with the new file, a bounded
-    /// number of times. A signal that asks mpop to stop ends the wait.
+    /// number of times. Once `cancellation` is set, the wait ends.
     /// - Returns: the descriptor, and whether this call created the file.
-    private static func openLocked(path: String, lockTimeout: Int) throws(UIDLsError) -> (fd: Int32, created: Bool) {
+    private static func openLocked(path: String, lockTimeout: Int,
+                                   cancellation: Cancellation) throws(UIDLsError) -> (fd: Int32, created: Bool) {
         for _ in 0..<maximumOpenRounds {
-            if csupport_abort_signal() != 0 { throw .aborted }
+            if cancellation.isCancelled { throw .aborted }
             // O_NONBLOCK: a FIFO at the path must not hang the open; it is
             // refused below, like anything else that is not a plain file.
             var fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
@@ -249,7 +255,7 @@ public final class UIDLsFile: SeenMessageStore {
                 throw .notRegularFile(path: path)
             }
             do {
-                try FileLock.lockForWriting(fd, seconds: lockTimeout)
+                try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
             } catch {
                 Glibc.close(fd)
                 switch error {
@@ -264,9 +270,9 @@ public final class UIDLsFile: SeenMessageStore {
         throw .lockFailed(file: path, errno: EAGAIN)
     }
 
-    /// How often ``openLocked(path:lockTimeout:)`` starts again after the
-    /// file it locked was replaced: a replacement takes one rename by a
-    /// run that holds the lock, so more than a few in a row means
+    /// How often ``openLocked(path:lockTimeout:cancellation:)`` starts again
+    /// after the file it locked was replaced: a replacement takes one rename
+    /// by a run that holds the lock, so more than a few in a row means
     /// something keeps changing the path.
     static let maximumOpenRounds = 100
 

@@ -6,9 +6,9 @@ import Glibc
 /// reaches the Gnome key ring without linking libsecret.
 public enum SecretTool {
     /// The full path of `secret-tool` on `$PATH`, or `nil`.
-    public static var path: String? {
-        guard let pathVariable = getenv("PATH") else { return nil }
-        for directory in String(cString: pathVariable).split(separator: ":", omittingEmptySubsequences: true) {
+    public static func path(_ environment: Environment) -> String? {
+        guard let pathVariable = environment["PATH"] else { return nil }
+        for directory in pathVariable.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = String(directory) + "/secret-tool"
             if access(candidate, X_OK) == 0 {
                 return candidate
@@ -17,5 +17,7 @@ public enum SecretTool {
         return nil
     }
 
-    public static var isAvailable: Bool { path != nil }
+    public static func isAvailable(_ environment: Environment) -> Bool {
+        path(environment) != nil
+    }
 }

@@ -1,4 +1,3 @@
-import CSupport
 import Glibc
 
 /// Connects to the first of several addresses that answers, in the style of
@@ -17,6 +16,8 @@ struct ConnectionRace {
     var sourceIP: String?
     var timeoutSeconds: Int?
     var attemptDelay: Duration
+    /// Ends the race when a signal interrupts the wait and this is set.
+    var cancellation: Cancellation = .never
 
     /// Why the race was lost; mirrors the `cause` of mpop's `net_open_socket`.
     enum Failure {
@@ -83,7 +84,7 @@ struct ConnectionRace {
             let ready = poll(&entries, nfds_t(entries.count), SocketIO.milliseconds(until: wake))
             if ready < 0 {
                 let code = errno
-                if code == EINTR && csupport_abort_signal() == 0 { continue }
+                if code == EINTR && !cancellation.isCancelled { continue }
                 closeAll()
                 if code == EINTR { throw .aborted(.connect) }
                 throw error(for: .connect(code), errno: code)

@@ -8,9 +8,13 @@ public struct Connector: Sendable {
     /// How long an attempt to one address may run before the next address is
     /// tried alongside it (RFC 8305 suggests 250 ms).
     public var attemptDelay: Duration
+    /// Ends connecting, and later every read and write of the connection,
+    /// when a signal interrupts a wait and this is set.
+    public var cancellation: Cancellation
 
-    public init(attemptDelay: Duration = .milliseconds(250)) {
+    public init(attemptDelay: Duration = .milliseconds(250), cancellation: Cancellation = .never) {
         self.attemptDelay = attemptDelay
+        self.cancellation = cancellation
     }
 
     /// Connects as `account` says; the account's `timeout` bounds each
@@ -38,11 +42,12 @@ public struct Connector: Sendable {
         let addresses = ResolvedAddress.interleavingFamilies(try ResolvedAddress.resolve(host: host, port: port))
         let race = ConnectionRace(host: host, port: port, addresses: addresses, sourceIP: sourceIP,
                                   timeoutSeconds: Self.effectiveTimeout(timeoutSeconds),
-                                  attemptDelay: attemptDelay)
+                                  attemptDelay: attemptDelay, cancellation: cancellation)
         let (descriptor, index) = try race.run()
         let peer = addresses[index]
-        return Connection(transport: SocketTransport(descriptor: descriptor, timeoutSeconds: timeoutSeconds),
-                          canonicalName: peer.nameInfo(flags: NI_NAMEREQD),
+        let transport = SocketTransport(descriptor: descriptor, timeoutSeconds: timeoutSeconds,
+                                        cancellation: cancellation)
+        return Connection(transport: transport, canonicalName: peer.nameInfo(flags: NI_NAMEREQD),
                           address: peer.nameInfo(flags: NI_NUMERICHOST))
     }
 
@@ -51,7 +56,8 @@ public struct Connector: Sendable {
     public func connect(host: String, port: Int, proxyHost: String, proxyPort: Int,
                         timeoutSeconds: Int?) throws(NetworkError) -> Connection {
         let proxy = try connect(host: proxyHost, port: proxyPort, timeoutSeconds: timeoutSeconds)
-        let io = SocketIO(descriptor: proxy.transport.socketDescriptor, timeoutSeconds: timeoutSeconds)
+        let io = SocketIO(descriptor: proxy.transport.socketDescriptor, timeoutSeconds: timeoutSeconds,
+                          cancellation: cancellation)
         try SOCKS5Handshake(host: host, port: port).run(over: io)
         return Connection(transport: proxy.transport, canonicalName: nil, address: nil)
     }
@@ -79,11 +85,12 @@ public struct Connector: Sendable {
                                           length: socklen_t(MemoryLayout<sockaddr_un>.size))
         let race = ConnectionRace(host: path, port: 0, addresses: [unixAddress], sourceIP: nil,
                                   timeoutSeconds: Self.effectiveTimeout(timeoutSeconds),
-                                  attemptDelay: attemptDelay)
+                                  attemptDelay: attemptDelay, cancellation: cancellation)
         do {
             let (descriptor, _) = try race.run()
-            return Connection(transport: SocketTransport(descriptor: descriptor, timeoutSeconds: timeoutSeconds),
-                              canonicalName: nil, address: nil)
+            let transport = SocketTransport(descriptor: descriptor, timeoutSeconds: timeoutSeconds,
+                                            cancellation: cancellation)
+            return Connection(transport: transport, canonicalName: nil, address: nil)
         } catch {
             if case let .cannotConnect(_, _, reason) = error {
                 throw .cannotConnectToSocket(path: path, reason: reason)

@@ -1,4 +1,3 @@
-import CSupport
 import Glibc
 
 /// Blocking reads and writes on a connected socket, each bounded by the
@@ -12,17 +11,22 @@ public struct SocketIO: Sendable {
     public let descriptor: Int32
     /// Seconds a single read or write may wait, or `nil` to wait forever.
     public let timeoutSeconds: Int?
+    /// Checked when a signal interrupts a wait: set, the wait ends with
+    /// `operation aborted`; unset, it goes on.
+    public let cancellation: Cancellation
 
-    public init(descriptor: Int32, timeoutSeconds: Int?) {
+    public init(descriptor: Int32, timeoutSeconds: Int?, cancellation: Cancellation = .never) {
         self.descriptor = descriptor
         // mpop ignores a timeout of zero or less.
         self.timeoutSeconds = timeoutSeconds.flatMap { $0 > 0 ? $0 : nil }
+        self.cancellation = cancellation
     }
 
     /// Reads what is available, waiting for at least one byte; returns 0 at
     /// the end of the stream.
-    /// - Throws: ``NetworkError/readTimedOut``, `.aborted(.transfer)` when an
-    ///   abort signal interrupts the wait, or `.readFailed` with `strerror`.
+    /// - Throws: ``NetworkError/readTimedOut``, `.aborted(.transfer)` when a
+    ///   signal interrupts the wait and ``cancellation`` is set, or
+    ///   `.readFailed` with `strerror`.
     public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(NetworkError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
@@ -37,7 +41,7 @@ public struct SocketIO: Sendable {
                 continue
             }
             if code == EINTR {
-                if csupport_abort_signal() != 0 { throw .aborted(.transfer) }
+                if cancellation.isCancelled { throw .aborted(.transfer) }
                 continue
             }
             throw .readFailed(reason: systemErrorDescription(code))
@@ -57,7 +61,7 @@ public struct SocketIO: Sendable {
             if count >= 0 { return count }
             let code = errno
             if code == EINTR || code == EAGAIN || code == EWOULDBLOCK {
-                if code == EINTR && csupport_abort_signal() != 0 { throw .aborted(.transfer) }
+                if code == EINTR && cancellation.isCancelled { throw .aborted(.transfer) }
                 continue
             }
             throw .writeFailed(reason: systemErrorDescription(code))
@@ -96,14 +100,30 @@ public struct SocketIO: Sendable {
     public func waitUntilReady(_ events: Int16, failure: (String?) -> NetworkError,
                                timedOut: NetworkError) throws(NetworkError) {
         let deadline = timeoutSeconds.map { ContinuousClock.now + .seconds($0) }
+        guard try wait(for: events, until: deadline, failure: failure) else { throw timedOut }
+    }
+
+    /// Waits up to `timeout` (not the account's) for something to read:
+    /// bytes, the end of the stream or an error, which the next read reports.
+    /// - Returns: `false` when nothing came in time.
+    /// - Throws: `.aborted(.transfer)` when a signal interrupts the wait and
+    ///   ``cancellation`` is set, `.readFailed` when `poll` fails.
+    public func waitForInput(timeout: Duration) throws(NetworkError) -> Bool {
+        try wait(for: Int16(POLLIN), until: ContinuousClock.now + timeout, failure: NetworkError.readFailed)
+    }
+
+    /// `poll` until `deadline` (or forever), resumed after a signal unless
+    /// ``cancellation`` is set; `false` when the time ran out.
+    private func wait(for events: Int16, until deadline: ContinuousClock.Instant?,
+                      failure: (String?) -> NetworkError) throws(NetworkError) -> Bool {
         while true {
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let result = poll(&entry, 1, Self.milliseconds(until: deadline))
-            if result > 0 { return }
-            if result == 0 { throw timedOut }
+            if result > 0 { return true }
+            if result == 0 { return false }
             let code = errno
             if code == EINTR {
-                if csupport_abort_signal() != 0 { throw .aborted(.transfer) }
+                if cancellation.isCancelled { throw .aborted(.transfer) }
                 continue
             }
             throw failure(systemErrorDescription(code))

@@ -8,13 +8,14 @@ public final class SocketTransport: SocketBackedTransport {
     private var isClosed = false
 
     /// Takes ownership of `descriptor`, a connected stream socket in blocking
-    /// mode.
-    public init(descriptor: Int32, timeoutSeconds: Int?) {
-        io = SocketIO(descriptor: descriptor, timeoutSeconds: timeoutSeconds)
+    /// mode; a signal ends a read or write when `cancellation` is set.
+    public init(descriptor: Int32, timeoutSeconds: Int?, cancellation: Cancellation = .never) {
+        io = SocketIO(descriptor: descriptor, timeoutSeconds: timeoutSeconds, cancellation: cancellation)
     }
 
     public var socketDescriptor: Int32 { io.descriptor }
     public var timeoutSeconds: Int? { io.timeoutSeconds }
+    public var cancellation: Cancellation { io.cancellation }
 
     /// - Throws: ``NetworkError``: `network read error: ...` (74), a timeout
     ///   (74) or `operation aborted` (74).
@@ -28,6 +29,13 @@ public final class SocketTransport: SocketBackedTransport {
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !isClosed else { throw NetworkError.writeFailed(reason: systemErrorDescription(EBADF)) }
         try io.sendAll(bytes)
+    }
+
+    /// - Throws: ``NetworkError``: `operation aborted` (74), or `network
+    ///   read error: ...` (74) when `poll` fails.
+    public func waitForInput(timeout: Duration) throws -> Bool {
+        guard !isClosed else { return true }
+        return try io.waitForInput(timeout: timeout)
     }
 
     public func close() {

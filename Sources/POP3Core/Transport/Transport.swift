@@ -14,6 +14,20 @@ public protocol Transport: AnyObject {
 
     /// Closes the stream; further calls fail. Closing twice is harmless.
     func close()
+
+    /// Waits up to `timeout` for something to read (bytes, or the end of
+    /// the stream), without reading it.
+    /// - Returns: `false` when nothing came in time. A transport that cannot
+    ///   wait (the default) returns `true` at once: its next read waits.
+    /// - Throws: a ``ReportableError`` for an I/O error or an interruption
+    ///   by a signal.
+    func waitForInput(timeout: Duration) throws -> Bool
+}
+
+extension Transport {
+    public func waitForInput(timeout: Duration) throws -> Bool {
+        true
+    }
 }
 
 /// A transport over a socket, which TLS can be started on.
@@ -22,6 +36,9 @@ public protocol SocketBackedTransport: Transport {
     var socketDescriptor: Int32 { get }
     /// The I/O timeout in seconds, or `nil` for none.
     var timeoutSeconds: Int? { get }
+    /// What ends a wait on the socket interrupted by a signal; TLS on this
+    /// socket waits under the same.
+    var cancellation: Cancellation { get }
 }
 
 /// What TLS can tell about an established session, for `--serverinfo`,

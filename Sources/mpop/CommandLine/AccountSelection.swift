@@ -8,8 +8,9 @@ enum AccountSelection {
     /// named, all with `-a`), applies the overrides, then completes and
     /// checks each account in turn: `passwordeval`, defaults, consistency,
     /// `%U`/`%H`, and in retrieval mode without `-P` the UIDLs directory.
+    /// `environment` says where the user's configuration file is.
     /// - Throws: ``CommandLineError`` or ``ConfigError``, the first problem.
-    static func accounts(for invocation: Invocation, home: String) throws -> [Account] {
+    static func accounts(for invocation: Invocation, home: String, environment: Environment) throws -> [Account] {
         if invocation.hostMode && (!invocation.accountNames.isEmpty || invocation.allAccounts) {
             throw CommandLineError.hostWithAccounts
         }
@@ -21,7 +22,7 @@ enum AccountSelection {
         if invocation.hostMode {
             selected = [invocation.overrides]
         } else {
-            let file = invocation.configurationFile ?? ConfigLocation.userConfigFile
+            let file = invocation.configurationFile ?? ConfigLocation.userConfigFile(environment)
             let all = try ConfigFile.load(file, home: home)
             selected = try select(from: all, invocation: invocation, file: file).map { account in
                 var account = account

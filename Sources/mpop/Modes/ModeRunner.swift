@@ -8,12 +8,13 @@ import POP3Core
 /// combines their outcomes as mpop does: the first failure's exit status,
 /// or `EX_TEMPFAIL` when two or more accounts failed.
 enum ModeRunner {
-    static func run(mode: Invocation.Mode, accounts: [Account], invocation: Invocation) -> ExitStatus {
+    static func run(mode: Invocation.Mode, accounts: [Account], invocation: Invocation,
+                    environment: Environment) -> ExitStatus {
         switch mode {
         case .retrieval:
-            return RetrievalMode(invocation: invocation).run(accounts)
+            return RetrievalMode(invocation: invocation, environment: environment).run(accounts)
         case .serverInfo:
-            return ServerInfoMode(invocation: invocation).run(accounts)
+            return ServerInfoMode(invocation: invocation, environment: environment).run(accounts)
         case .configure:
             // MpopCommand handles --configure before accounts are read.
             preconditionFailure("--configure reached the account modes")

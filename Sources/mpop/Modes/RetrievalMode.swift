@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CSupport
 import POP3Core
 
 /// Retrieval mode, with `-A` (authenticate only) and `-s` (status only):
@@ -10,38 +6,47 @@ import POP3Core
 /// remaining accounts are skipped.
 struct RetrievalMode {
     let invocation: Invocation
+    let environment: Environment
 
     func run(_ accounts: [Account]) -> ExitStatus {
         let printer = RetrievalPrinter(verbosity: verbosity)
-        let receivedHeader = ReceivedHeaderContext(localCanonicalName: LocalIdentity.canonicalHostName(),
-                                                   localUser: LocalIdentity.userName(),
-                                                   now: { time(nil) })
+        let receivedHeader = ReceivedHeaderContext.local(environment)
         var failures: [ExitStatus] = []
         for account in accounts {
-            csupport_clear_abort()
-            csupport_install_abort_handlers()
-            defer { csupport_restore_default_handlers() }
-            let tally = invocation.summary == .json ? RetrievalTally(account: account, next: printer) : nil
-            defer {
-                if let tally { Console.out(tally.summary.jsonLine) }
+            let cancellation = Cancellation()
+            let (failure, stop) = AbortSignals.whileServing(cancellation) {
+                let failure = serve(account, printer: printer, receivedHeader: receivedHeader,
+                                    cancellation: cancellation)
+                return (failure, failure != nil && cancellation.isCancelled)
             }
-            do {
-                try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader)
-            } catch {
-                tally?.fail(with: error)
-                Console.report(error)
-                if let name = account.name, let file = account.configurationFile {
-                    Console.diagnostic("error during mail retrieval (account \(name) from \(file))")
-                } else {
-                    Console.diagnostic("error during mail retrieval")
-                }
-                failures.append(exitStatus(for: error))
-                if csupport_abort_signal() != 0 {
-                    break
-                }
-            }
+            if let failure { failures.append(failure) }
+            if stop { break }
         }
         return ModeRunner.combined(failures)
+    }
+
+    /// Retrieves from one account and prints its errors and its summary;
+    /// returns the failure's exit status.
+    private func serve(_ account: Account, printer: RetrievalPrinter, receivedHeader: ReceivedHeaderContext,
+                       cancellation: Cancellation) -> ExitStatus? {
+        let tally = invocation.summary == .json ? RetrievalTally(account: account, next: printer) : nil
+        defer {
+            if let tally { Console.out(tally.summary.jsonLine) }
+        }
+        do {
+            try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader,
+                         cancellation: cancellation)
+            return nil
+        } catch {
+            tally?.fail(with: error)
+            Console.report(error)
+            if let name = account.name, let file = account.configurationFile {
+                Console.diagnostic("error during mail retrieval (account \(name) from \(file))")
+            } else {
+                Console.diagnostic("error during mail retrieval")
+            }
+            return exitStatus(for: error)
+        }
     }
 
     private var verbosity: RetrievalPrinter.Verbosity {
@@ -50,9 +55,10 @@ struct RetrievalMode {
     }
 
     private func retrieve(_ account: Account, observer: any RetrievalObserver,
-                          receivedHeader: ReceivedHeaderContext) throws {
+                          receivedHeader: ReceivedHeaderContext, cancellation: Cancellation) throws {
         if invocation.authOnly {
-            try AccountConnection.session(for: account, debug: invocation.debug).runAuthOnly()
+            try AccountConnection.session(for: account, debug: invocation.debug, environment: environment,
+                                          cancellation: cancellation).runAuthOnly()
             return
         }
         // The UIDLs file is locked before connecting (mpop locks it after
@@ -60,10 +66,11 @@ struct RetrievalMode {
         // the server for its list, and so never sees, and fetches again,
         // messages that the first run delivered and deleted meanwhile. It
         // is parsed while the server prepares its greeting.
-        let locked = try UIDLsFile.lock(path: account.uidlsFile)
+        let locked = try UIDLsFile.lock(path: account.uidlsFile, cancellation: cancellation)
         var store: UIDLsFile?
         defer { store?.close() }
-        let session = try AccountConnection.session(for: account, debug: invocation.debug)
+        let session = try AccountConnection.session(for: account, debug: invocation.debug,
+                                                    environment: environment, cancellation: cancellation)
         session.whileAwaitingGreeting = {
             if store == nil { store = try locked.load() }
             let key = Retrieval.listKey(for: account)
@@ -79,7 +86,7 @@ struct RetrievalMode {
                 if store == nil { store = try locked.load() }
                 return store!
             },
-            makeSink: { try makeSink(for: delivery, uidlsFile: account.uidlsFile) },
+            makeSink: { try makeSink(for: delivery, uidlsFile: account.uidlsFile, cancellation: cancellation) },
             filter: account.filter.map { HeaderFilter(command: $0) },
             observer: observer,
             receivedHeader: account.receivedHeader ? receivedHeader : nil)

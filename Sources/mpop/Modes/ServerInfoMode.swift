@@ -5,12 +5,15 @@ import POP3Core
 /// lines only; a refused login is no error here.
 struct ServerInfoMode {
     let invocation: Invocation
+    let environment: Environment
 
     func run(_ accounts: [Account]) -> ExitStatus {
         var failures: [ExitStatus] = []
         for account in accounts {
             do {
-                let session = try AccountConnection.session(for: account, debug: invocation.debug)
+                // As in mpop, a signal here has its default action.
+                let session = try AccountConnection.session(for: account, debug: invocation.debug,
+                                                            environment: environment, cancellation: .never)
                 try session.runServerInfo { info in
                     Console.out(ServerInfoText.text(info))
                 }

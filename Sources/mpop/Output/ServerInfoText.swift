@@ -11,7 +11,7 @@ enum ServerInfoText {
         text += info.indirect ? info.identity.host : info.identity.hostWithDetails
         text += ", port \(info.port):\n"
         if !info.greetingText.isEmpty {
-            text += "    \(Console.sanitized(info.greetingText))\n"
+            text += "    \(Sanitizer.sanitized(info.greetingText))\n"
         }
         if let tls = info.tls {
             text += TLSInfoText.text(sessionDescription: tls.sessionDescription, certificate: tls.certificate)
@@ -23,7 +23,7 @@ enum ServerInfoText {
         }
         if caps.capa { entry("CAPA", "Support for the CAPA command (get list of capabilities)") }
         if let implementation = caps.implementation {
-            entry("IMPLEMENTATION", Console.sanitized(implementation))
+            entry("IMPLEMENTATION", Sanitizer.sanitized(implementation))
         }
         if caps.pipelining { entry("PIPELINING", "Support for command grouping for faster transmission") }
         if caps.top { entry("TOP", "Support for the TOP command (get mail headers)") }

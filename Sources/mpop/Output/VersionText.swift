@@ -31,11 +31,12 @@ enum VersionText {
         #endif
     }
 
-    static func text(configurationFile: String) -> String {
+    /// - Parameter keyRing: whether `secret-tool` is there.
+    static func text(configurationFile: String, keyRing: Bool) -> String {
         let methods = methodOrder.filter {
             builtInMethods.contains($0) || GSASLLibrary.supportsClient($0.uppercased())
         }
-        let keyring = SecretTool.isAvailable ? "Gnome (secret-tool) " : "none"
+        let keyring = keyRing ? "Gnome (secret-tool) " : "none"
         return """
             mpop version \(compatibleVersion) (mpop in Swift \(implementationVersion))
             Platform: \(platform)

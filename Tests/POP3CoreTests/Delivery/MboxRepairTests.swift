@@ -159,4 +159,34 @@ import TestSupport
         #expect(next.uids(host: "h", user: "u") == ["done"])
         next.close()
     }
+
+    /// A message torn twice: the second run cut the first attempt and was
+    /// killed while writing the message anew at the same place. Each
+    /// attempt is checked on its own, so the second is cut although the
+    /// first attempt's checksums no longer match the file.
+    @Test func aMessageTornTwiceIsCutAgain() throws {
+        let dir = try TemporaryDirectory()
+        let (path, intents, _) = try deliver(Self.longMessage, after: Self.before, in: dir)
+        let start = Int64(Self.before.utf8.count)
+        let uidls = try dir.write("uidls", "")
+        var first = intents[0]
+        first.pieceChecksums[0] ^= 1
+        let store = try UIDLsFile.open(path: uidls)
+        try store.recordAppend("m", intent: first, host: "h", user: "u")
+        store.close()
+        let again = try UIDLsFile.open(path: uidls)
+        for intent in intents.prefix(2) {
+            try again.recordAppend("m", intent: intent, host: "h", user: "u")
+        }
+        again.close()
+        // Killed between two pages of the second write.
+        truncate(path, to: try #require(intents[1].pieces.last).lowerBound)
+        let next = try UIDLsFile.open(path: uidls)
+        #expect(next.interruptedAppends == [[first], Array(intents.prefix(2))])
+        for attempt in next.interruptedAppends {
+            _ = try MboxRepair.repair(attempt)
+        }
+        next.close()
+        #expect(size(path) == start)
+    }
 }

@@ -195,7 +195,7 @@ import TestSupport
         let session = POP3Session(account: testAccount { $0.password = nil }, transport: ScriptedTransport(script),
                                   tlsStarter: nil, saslProvider: nil,
                                   password: { method in asked.append(method); return Secret("asked") },
-                                  abortSignal: { 0 }, serverIdentity: ServerIdentity(host: "pop.example.org"))
+                                  serverIdentity: ServerIdentity(host: "pop.example.org"))
         try session.runAuthOnly()
         #expect(asked == ["USER"])
     }

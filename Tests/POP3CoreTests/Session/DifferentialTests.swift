@@ -240,7 +240,7 @@ import TestSupport
         account.port = ours.port
         scenario.configure(&account)
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         let filter: (any HeaderFilterRunner)? = account.filter == nil ? nil
             : FakeFilter(Array(repeating: scenario.filterDecision ?? .keep, count: 10))
         let store = MemoryStore()

@@ -40,7 +40,9 @@ import TestSupport
 
     @Test func abortBetweenPhasesIsTemporaryAndSavesNothing() {
         let transport = ScriptedTransport("<-- +OK\n--> CAPA\n<-- -ERR")
-        let session = makeSession(testAccount(), transport, abort: { 2 })
+        let cancelled = Cancellation()
+        cancelled.cancel()
+        let session = makeSession(testAccount(), transport, cancellation: cancelled)
         let store = MemoryStore()
         let retrieval = Retrieval(session: session, openStore: { store }, makeSink: { MemorySink() }, filter: nil,
                                   observer: nil, receivedHeader: nil)
@@ -121,6 +123,17 @@ import TestSupport
         #expect(harness.error == nil)
         #expect(harness.sink.envelopes == ["x@y.z"])
         #expect(harness.sink.committed.first?.count == 2)
+    }
+
+    /// A retrieval is one run: a second is the caller's bug.
+    @Test func aRetrievalRunsOnce() async {
+        await #expect(processExitsWith: .failure) {
+            let session = makeSession(testAccount(), ScriptedTransport("!! eof"))
+            let retrieval = Retrieval(session: session, openStore: { MemoryStore() }, makeSink: { MemorySink() },
+                                      filter: nil, observer: nil, receivedHeader: nil)
+            try? retrieval.run()
+            try? retrieval.run()
+        }
     }
 }
 

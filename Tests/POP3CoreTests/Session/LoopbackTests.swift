@@ -76,7 +76,7 @@ import TestSupport
         account.host = "127.0.0.1"
         account.port = ours.port
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         let store = MemoryStore()
         let sink = MemorySink()
         try Retrieval(session: session, openStore: { store }, makeSink: { sink }, filter: nil, observer: nil,
@@ -97,7 +97,7 @@ import TestSupport
         account.user = server.user
         account.password = Secret(server.password)
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         let store = MemoryStore()
         let sink = MemorySink()
         let observer = RecordingObserver()
@@ -121,7 +121,7 @@ import TestSupport
         account.user = "alice"
         account.password = Secret("wonderland")
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: dovecot.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         var info: ServerInfo?
         try session.runServerInfo { info = $0 }
         #expect(info?.authenticated == true)
@@ -133,7 +133,7 @@ import TestSupport
 
         account.password = Secret("wrong")
         let failing = POP3Session(account: account, transport: try LoopbackTransport(port: dovecot.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         #expect(throws: POP3Error.self) { try failing.runAuthOnly() }
     }
 
@@ -150,7 +150,7 @@ import TestSupport
         <-- +OK
         """)
         let session = POP3Session(account: testAccount(), transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
         var info: ServerInfo?
         try session.runServerInfo { info = $0 }
         #expect(server.finish() == [])
@@ -165,8 +165,7 @@ import TestSupport
             $0.port = 995
         }
         let session = POP3Session(account: account, transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: FakeTLSStarter(), saslProvider: nil, password: { _ in nil },
-                                  abortSignal: { 0 })
+                                  tlsStarter: FakeTLSStarter(), saslProvider: nil, password: { _ in nil })
         session.greetingDeadline = 1
         do {
             try session.runAuthOnly()

@@ -6,6 +6,7 @@ import POP3Core
 final class LoopbackTransport: SocketBackedTransport {
     let socketDescriptor: Int32
     let timeoutSeconds: Int? = 20
+    let cancellation = Cancellation.never
     private var isClosed = false
 
     init(port: Int) throws {
@@ -34,6 +35,11 @@ final class LoopbackTransport: SocketBackedTransport {
         let n = recv(socketDescriptor, buffer.baseAddress, buffer.count, 0)
         guard n >= 0 else { throw MessageError("network read error", exitStatus: .ioError) }
         return n
+    }
+
+    func waitForInput(timeout: Duration) throws -> Bool {
+        var descriptor = pollfd(fd: socketDescriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) != 0
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -84,8 +84,8 @@ import Testing
         let ours = try ScriptedServer(script)
         let transport = try LoopbackTransport(port: ours.port)
         let session = POP3Session(account: testAccount { $0.host = "127.0.0.1" }, transport: transport,
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil }, abortSignal: { 0 })
-        var context = ReceivedHeaderContext.local()
+                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        var context = ReceivedHeaderContext.local(Environment())
         context.localUser = "mpoptest"
         let lines = ReceivedHeader.lines(server: session.serverIdentity, localCanonicalName: context.localCanonicalName,
                                          localUser: context.localUser, time: 0)

@@ -16,12 +16,15 @@ final class RetrievalHarness {
          filter: (any HeaderFilterRunner)? = nil, abortAfterMessages: Int? = nil, received: Bool = false) {
         transport = ScriptedTransport(script, chunkSize: chunk)
         store = MemoryStore(known)
-        let observer = self.observer
-        let abort: () -> Int32 = {
-            if let limit = abortAfterMessages, observer.lines.filter({ $0 == "done" }).count >= limit { return 15 }
-            return 0
+        let cancellation = Cancellation()
+        if let limit = abortAfterMessages {
+            // As a signal would, once that many messages have arrived.
+            if limit <= 0 { cancellation.cancel() }
+            observer.linesChanged = { lines in
+                if lines.filter({ $0 == "done" }).count >= limit { cancellation.cancel() }
+            }
         }
-        session = makeSession(account, transport, abort: abort)
+        session = makeSession(account, transport, cancellation: cancellation)
         let store = self.store
         let sink = self.sink
         let context = received ? ReceivedHeaderContext(localCanonicalName: "client.example.net", localUser: "alice",

@@ -49,7 +49,7 @@ func failure(_ transcript: String, account: Account, sasl: (any SASLProvider)? =
             try session.runAuthOnly()
             #expect(session.authenticatedMethod == "USER")
             #expect(!session.pipelining)
-            #expect(session.state.state == .closed)
+            #expect(session.state.state == .closed(session.greeting, method: "USER"))
         }
     }
 

@@ -172,7 +172,11 @@ final class FakeFilter: HeaderFilterRunner {
 }
 
 final class RecordingObserver: RetrievalObserver {
-    var lines: [String] = []
+    var lines: [String] = [] {
+        didSet { linesChanged?(lines) }
+    }
+    /// Called after each new line, with all of them.
+    var linesChanged: (([String]) -> Void)?
     func status(user: String, host: String, newCount: Int, newSize: Int64, totalCount: Int, totalSize: Int64) {
         lines.append("status \(user)@\(host) new \(newCount)/\(newSize) total \(totalCount)/\(totalSize)")
     }
@@ -207,9 +211,9 @@ func testAccount(_ configure: (inout Account) -> Void = { _ in }) -> Account {
 
 func makeSession(_ account: Account, _ transport: ScriptedTransport, sasl: (any SASLProvider)? = nil,
                  tls: FakeTLSStarter = FakeTLSStarter(), dialogue: (any DialogueObserver)? = nil,
-                 password: @escaping PasswordProvider = { _ in nil }, abort: @escaping () -> Int32 = { 0 })
+                 password: @escaping PasswordProvider = { _ in nil }, cancellation: Cancellation = .never)
     -> POP3Session {
     POP3Session(account: account, transport: transport, tlsStarter: tls, saslProvider: sasl, md5: GnuTLSMD5(),
-                password: password,
-                dialogue: dialogue, abortSignal: abort, serverIdentity: ServerIdentity(host: account.host ?? ""))
+                password: password, dialogue: dialogue, cancellation: cancellation,
+                serverIdentity: ServerIdentity(host: account.host ?? ""))
 }

@@ -8,14 +8,51 @@ import Testing
 @Suite(.serialized) struct AbortSignalTests {
     @Test(.timeLimit(.minutes(1))) func signalDuringAReadAborts() throws {
         let listener = try ScriptedListener { connection, _ in ScriptedListener.drain(connection) }
-        let connection = try Connector().connect(host: "127.0.0.1", port: listener.port, timeoutSeconds: 30)
-        csupport_install_abort_handlers()
+        let cancellation = Cancellation()
+        let connection = try Connector(cancellation: cancellation)
+            .connect(host: "127.0.0.1", port: listener.port, timeoutSeconds: 30)
+        csupport_install_abort_handlers(cancellation.signalFlag)
         defer {
             csupport_restore_default_handlers()
-            csupport_clear_abort()
         }
+        let outcome = Self.startReading(connection.transport)
+        Self.signalUntilDone([outcome])
+        #expect(outcome.error == .aborted(.transfer))
+        #expect(outcome.error?.explanation == "operation aborted")
+        #expect(outcome.error?.exitStatus == .ioError)
+        connection.transport.close()
+        _ = listener.finish()
+    }
+
+    /// The handlers set one session's cancellation: a read of another
+    /// session, interrupted by the same signals, goes on waiting.
+    @Test(.timeLimit(.minutes(1))) func aSignalStopsOnlyTheSessionItIsFor() throws {
+        let first = try ScriptedListener { connection, _ in ScriptedListener.drain(connection) }
+        let second = try ScriptedListener { connection, _ in ScriptedListener.drain(connection) }
+        let stopped = Cancellation(), other = Cancellation()
+        let aborted = try Connector(cancellation: stopped)
+            .connect(host: "127.0.0.1", port: first.port, timeoutSeconds: 30)
+        let waiting = try Connector(cancellation: other)
+            .connect(host: "127.0.0.1", port: second.port, timeoutSeconds: 1)
+        csupport_install_abort_handlers(stopped.signalFlag)
+        defer {
+            csupport_restore_default_handlers()
+        }
+        let outcomes = [Self.startReading(aborted.transport), Self.startReading(waiting.transport)]
+        Self.signalUntilDone(outcomes)
+        #expect(outcomes[0].error == .aborted(.transfer))
+        #expect(outcomes[1].error == .readTimedOut)
+        #expect(stopped.isCancelled && !other.isCancelled)
+        aborted.transport.close()
+        waiting.transport.close()
+        _ = first.finish()
+        _ = second.finish()
+    }
+
+    /// Reads a line from `transport` in a thread of its own.
+    private static func startReading(_ transport: SocketTransport) -> OutcomeBox {
         let outcome = OutcomeBox()
-        let transport = UncheckedBox(connection.transport)
+        let transport = UncheckedBox(transport)
         let reader = Thread {
             // Test runner threads come from libdispatch, which blocks
             // signals; the reader inherits that, unlike mpop's main thread.
@@ -27,19 +64,21 @@ import Testing
             outcome.set(networkError { try readLine(transport.value) })
         }
         reader.start()
+        return outcome
+    }
+
+    /// Sends SIGINT to every reader until each is done.
+    private static func signalUntilDone(_ outcomes: [OutcomeBox]) {
         // The flag stays set once a signal has arrived, so repeating the
         // signal until the reader is done makes the outcome independent of
         // whether the first one came before or during poll.
-        let thread = outcome.waitForThread()
-        while !outcome.isDone {
-            pthread_kill(thread, SIGINT)
+        let threads = outcomes.map { $0.waitForThread() }
+        while outcomes.contains(where: { !$0.isDone }) {
+            for (thread, outcome) in zip(threads, outcomes) where !outcome.isDone {
+                pthread_kill(thread, SIGINT)
+            }
             usleep(50_000)
         }
-        #expect(outcome.error == .aborted(.transfer))
-        #expect(outcome.error?.explanation == "operation aborted")
-        #expect(outcome.error?.exitStatus == .ioError)
-        connection.transport.close()
-        _ = listener.finish()
     }
 }
 

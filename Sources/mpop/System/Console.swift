@@ -1,29 +1,32 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import POP3Core
 
 /// Unbuffered writes to the standard streams, without Foundation or C stdio.
+/// Only the program writes to them; the library reports through its
+/// observers (``RetrievalObserver``, ``DialogueObserver``) and its errors.
 ///
 /// Each call is one `write(2)` (retried on EINTR and short writes), so the
 /// order of stdout and stderr lines is the order of the calls, as with mpop's
 /// flushed stdio. Write errors are ignored: there is nowhere left to report them.
-public enum Console {
-    public static func out(_ text: String) {
+enum Console {
+    static func out(_ text: String) {
         write(text, to: 1)
     }
 
-    public static func err(_ text: String) {
+    static func err(_ text: String) {
         write(text, to: 2)
     }
 
-    public static func write(_ text: String, to fd: Int32) {
+    static func write(_ text: String, to fd: Int32) {
         var text = text
         text.withUTF8 { buffer in
             writeAll(UnsafeRawBufferPointer(buffer), to: fd)
         }
     }
 
-    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) {
         guard var base = bytes.baseAddress else { return }
         var left = bytes.count
         while left > 0 {
@@ -39,13 +42,13 @@ public enum Console {
 
     /// Prints `mpop: <message>` on stderr, with control characters replaced
     /// by `?` as mpop's `sanitize_string` does.
-    public static func diagnostic(_ message: String) {
-        err("mpop: " + sanitized(message) + "\n")
+    static func diagnostic(_ message: String) {
+        err("mpop: " + Sanitizer.sanitized(message) + "\n")
     }
 
     /// Prints the lines mpop prints for an error: the explanation, then the
     /// server's message when there is one.
-    public static func report(_ error: any Error) {
+    static func report(_ error: any Error) {
         if let error = error as? any ReportableError {
             diagnostic(error.explanation)
             if let server = error.serverMessage {
@@ -57,16 +60,5 @@ public enum Console {
         } else {
             diagnostic(String(describing: error))
         }
-    }
-
-    /// Replaces every control character (bytes below 32 and 127) with `?`.
-    public static func sanitized(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        var changed = false
-        for i in bytes.indices where bytes[i] < 32 || bytes[i] == 127 {
-            bytes[i] = UInt8(ascii: "?")
-            changed = true
-        }
-        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 }
