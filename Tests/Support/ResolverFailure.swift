@@ -15,34 +15,8 @@ public enum ResolverFailure {
         ["LD_PRELOAD": try library(), "MPOP_GETADDRINFO_FAILURE": String(code)]
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var built: String?
-
-    /// Builds the library on first use, into the temporary directory under
-    /// a name that changes with its source.
     static func library() throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let built { return built }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in cSource.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let output = NSTemporaryDirectory() + "/mpop-resolver-\(String(hash, radix: 16)).so"
-        if !FileManager.default.fileExists(atPath: output) {
-            let directory = try TemporaryDirectory(prefix: "mpop-resolver")
-            let source = try directory.write("resolver.c", cSource)
-            let compiler = try FaultInjection.cCompiler()
-            let result = try ProgramRunner.run(compiler, ["-shared", "-fPIC", "-o", directory.url("resolver.so"), source],
-                                               environment: ["PATH": "/usr/bin:/bin"])
-            guard result.status == 0 else {
-                throw MissingPrerequisite(program: "\(compiler) (it failed to build the resolver library: \(result.stderr))",
-                                          package: "libc6-dev")
-            }
-            guard Foundation.rename(directory.url("resolver.so"), output) == 0 else {
-                throw POSIXError(.init(rawValue: Foundation.errno) ?? .EIO)
-            }
-        }
-        built = output
-        return output
+        try PreloadLibrary.path(name: "resolver", source: cSource)
     }
 
     private static let cSource = #"""
