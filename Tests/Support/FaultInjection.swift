@@ -115,7 +115,7 @@ public struct FaultInjection: Sendable {
     }
 
     /// clang from the Swift toolchain that runs the tests, else `cc`.
-    private static func cCompiler() throws -> String {
+    static func cCompiler() throws -> String {
         var candidates: [String] = []
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
             candidates.append("\(directory)/clang")

@@ -60,6 +60,24 @@ public struct MpopBinary: Sendable {
     /// Debian's `/usr/bin/mpop` 1.4.18.
     public static let reference = MpopBinary(path: "/usr/bin/mpop")
 
+    /// Upstream mpop 1.4.23, the second reference: the one that
+    /// `MPOP_UPSTREAM_BINARY` names, else `.build/upstream-mpop/bin/mpop`
+    /// in this package, where `build-upstream-mpop .build/upstream-mpop`
+    /// (beside the release tarball) puts it.
+    /// - Throws: ``MissingPrerequisite`` when it has not been built.
+    public static func upstream() throws -> MpopBinary {
+        var path = ProcessInfo.processInfo.environment["MPOP_UPSTREAM_BINARY"] ?? ""
+        if path.isEmpty {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            path = root.appendingPathComponent(".build/upstream-mpop/bin/mpop").path
+        }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw MissingPrerequisite(program: path, package: "(build it: build-upstream-mpop .build/upstream-mpop)")
+        }
+        return MpopBinary(path: path)
+    }
+
     public init(path: String) {
         self.path = path
     }

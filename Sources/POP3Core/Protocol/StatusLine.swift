@@ -1,10 +1,11 @@
 /// The first (or only) line of a server reply: `+OK`, `-ERR`, or in a SASL
 /// exchange a `+ ` continuation or a `- ` failure (RFC 1939 §3, RFC 5034 §4).
 ///
-/// Validity follows mpop's `pop3_get_msg`: the line is at least 3 bytes
-/// long, and starts with `+OK` or `-ERR` (case-sensitive); in a SASL context
-/// `+ ` and `- ` are also accepted. Whether a reply is positive is decided
-/// by its first character alone.
+/// Validity follows mpop 1.4.22 and later (`pop3_get_msg`): any line that
+/// starts with `+` or `-` is a status, whatever follows, because some
+/// servers answer with a bare `+` (pop3.seznam.cz). mpop 1.4.18 wanted
+/// `+OK` or `-ERR` outside SASL exchanges. Whether a reply is positive is
+/// decided by its first character alone.
 public struct StatusLine: Sendable, Equatable {
     /// The line as received, without its line ending.
     public let line: String
@@ -17,24 +18,18 @@ public struct StatusLine: Sendable, Equatable {
     public let responseCode: ResponseCode?
 
     /// Parses a reply line given without its line ending.
-    /// - Parameters:
-    ///   - bytes: the line's bytes.
-    ///   - allowSASL: whether `+ ` and `- ` (continuations) are valid here.
-    /// - Throws: ``POP3Error/invalidReply(_:)`` for anything else.
-    public init(bytes: some Collection<UInt8>, allowSASL: Bool = false) throws(POP3Error) {
+    /// - Throws: ``POP3Error/invalidReply(serverMessage:)`` unless the line
+    ///   starts with `+` or `-`.
+    public init(bytes: some Collection<UInt8>) throws(POP3Error) {
         let line = String(decoding: bytes, as: UTF8.self)
         // The first four bytes, 0 past the end (no status byte is 0).
         var first = bytes.makeIterator()
         let b0 = first.next() ?? 0, b1 = first.next() ?? 0, b2 = first.next() ?? 0, b3 = first.next() ?? 0
-        let ok = b0 == UInt8(ascii: "+") && b1 == UInt8(ascii: "O") && b2 == UInt8(ascii: "K")
-        let err = b0 == UInt8(ascii: "-") && b1 == UInt8(ascii: "E") && b2 == UInt8(ascii: "R") && b3 == UInt8(ascii: "R")
-        let sasl = allowSASL && (b0 == UInt8(ascii: "+") || b0 == UInt8(ascii: "-"))
-            && (bytes.count == 1 || b1 == UInt8(ascii: " "))
-        // A bare "+" (no space) is accepted as an empty challenge: some
-        // servers send it, and there is nothing else it could mean.
-        guard ok || err || sasl else {
+        guard b0 == UInt8(ascii: "+") || b0 == UInt8(ascii: "-") else {
             throw .invalidReply(serverMessage: line)
         }
+        let ok = b0 == UInt8(ascii: "+") && b1 == UInt8(ascii: "O") && b2 == UInt8(ascii: "K")
+        let err = b0 == UInt8(ascii: "-") && b1 == UInt8(ascii: "E") && b2 == UInt8(ascii: "R") && b3 == UInt8(ascii: "R")
         self.line = line
         isPositive = b0 == UInt8(ascii: "+")
         let skip = ok ? 3 : (err ? 4 : 1)

@@ -65,9 +65,9 @@ extension POP3Session {
         let message = "n,a=\(user),\u{1}host=\(account.host ?? "")\u{1}port=\(account.effectivePort)"
             + "\u{1}auth=Bearer \(token.exposedValue)\u{1}\u{1}"
         let command = Command.auth(mechanism: "OAUTHBEARER", initialResponse: Secret(Base64.encode(Array(message.utf8))))
-        var reply = try execute(command, allowSASL: true)
+        var reply = try execute(command)
         if reply.isContinuation {
-            reply = try execute(.saslResponse(Secret("")), allowSASL: true)
+            reply = try execute(.saslResponse(Secret("")))
         }
         guard reply.isPositive, !reply.isContinuation else {
             throw POP3Error.authenticationFailed(method: "OAUTHBEARER", reply: reply.line.hasPrefix("-ERR") ? reply : nil)
@@ -76,14 +76,14 @@ extension POP3Session {
 
     /// XOAUTH2 in the two-line form: `AUTH XOAUTH2`, `+`, then the token.
     private func authenticateXOAuth2(_ user: String, token: Secret) throws {
-        let first = try execute(.auth(mechanism: "XOAUTH2", initialResponse: nil), allowSASL: true)
+        let first = try execute(.auth(mechanism: "XOAUTH2", initialResponse: nil))
         guard first.isContinuation else {
             throw POP3Error.commandFailed(command: "AUTH XOAUTH2", reply: first)
         }
         let message = "user=\(user)\u{1}auth=Bearer \(token.exposedValue)\u{1}\u{1}"
-        var reply = try execute(.saslResponse(Secret(Base64.encode(Array(message.utf8)))), allowSASL: true)
+        var reply = try execute(.saslResponse(Secret(Base64.encode(Array(message.utf8)))))
         if reply.isContinuation {
-            reply = try execute(.saslResponse(Secret("")), allowSASL: true)
+            reply = try execute(.saslResponse(Secret("")))
         }
         guard reply.isPositive, !reply.isContinuation else {
             throw POP3Error.authenticationFailed(method: "XOAUTH2", reply: reply.line.hasPrefix("-ERR") ? reply : nil)
@@ -106,7 +106,7 @@ extension POP3Session {
         let client = try saslProvider.makeClient(mechanism: method, properties: properties)
         var pending: String? = try client.step(challenge: nil).response
         if pending == "" { pending = nil }
-        var reply = try execute(.auth(mechanism: method, initialResponse: nil), allowSASL: true)
+        var reply = try execute(.auth(mechanism: method, initialResponse: nil))
         guard reply.isPositive else {
             // mpop shows no server message here; we keep one only when it
             // carries a temporary response code, which changes the exit status.
@@ -122,7 +122,7 @@ extension POP3Session {
             } else {
                 answer = try client.step(challenge: reply.text).response
             }
-            reply = try execute(.saslResponse(Secret(answer)), allowSASL: true)
+            reply = try execute(.saslResponse(Secret(answer)))
         }
         guard reply.isPositive else {
             throw POP3Error.authenticationFailed(method: method, reply: reply.line.hasPrefix("-ERR") ? reply : nil)

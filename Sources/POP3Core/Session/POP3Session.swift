@@ -235,9 +235,9 @@ public final class POP3Session {
     /// - Throws: ``POP3Error/emptyReply`` at the end of the stream, invalid
     ///   replies, I/O errors.
     @discardableResult
-    func execute(_ command: Command, allowSASL: Bool = false) throws -> StatusLine {
+    func execute(_ command: Command) throws -> StatusLine {
         try send([command])
-        return try readStatus(for: command, allowSASL: allowSASL)
+        return try readStatus(for: command)
     }
 
     /// Writes commands in one go (a pipelined group, or a single command).
@@ -258,9 +258,9 @@ public final class POP3Session {
     }
 
     /// Reads the status line answering `command`.
-    func readStatus(for command: Command, allowSASL: Bool = false) throws -> StatusLine {
+    func readStatus(for command: Command) throws -> StatusLine {
         guard let line = try reader.readLine(command: command.name) else { throw POP3Error.emptyReply }
-        return try StatusLine(bytes: line, allowSASL: allowSASL)
+        return try StatusLine(bytes: line)
     }
 
     /// Throws ``POP3Error/aborted(betweenPhases:)`` once ``cancellation`` is set.

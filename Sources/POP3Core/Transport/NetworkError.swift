@@ -11,6 +11,10 @@ public enum NetworkError: ReportableError, Equatable, Sendable {
 
     /// `getaddrinfo` failed: `cannot locate host H: <reason>`.
     case hostNotFound(host: String, reason: String)
+    /// `getaddrinfo` said `EAI_AGAIN` (no answer from the name server in
+    /// time): the same words as ``hostNotFound(host:reason:)``, but a
+    /// temporary failure, as in mpop 1.4.19 and later.
+    case hostLookupFailedTemporarily(host: String, reason: String)
     /// `cannot create socket: <strerror>`.
     case cannotCreateSocket(reason: String)
     /// `cannot bind source ip IP: <strerror>`.
@@ -35,7 +39,7 @@ public enum NetworkError: ReportableError, Equatable, Sendable {
 
     public var explanation: String {
         switch self {
-        case let .hostNotFound(host, reason):
+        case let .hostNotFound(host, reason), let .hostLookupFailedTemporarily(host, reason):
             return "cannot locate host \(host): \(reason)"
         case let .cannotCreateSocket(reason):
             return "cannot create socket: \(reason)"
@@ -60,7 +64,7 @@ public enum NetworkError: ReportableError, Equatable, Sendable {
         switch self {
         case .hostNotFound: return .noHost
         case .cannotCreateSocket, .cannotBindSourceIP: return .osError
-        case .cannotConnect, .cannotConnectToSocket: return .tempFail
+        case .cannotConnect, .cannotConnectToSocket, .hostLookupFailedTemporarily: return .tempFail
         case .readFailed, .writeFailed: return .ioError
         case .proxyFailure: return .unavailable
         case let .aborted(stage):

@@ -10,8 +10,9 @@ struct ResolvedAddress {
 
     /// Resolves `host` and `port` for a stream connection over IPv4 or IPv6,
     /// in the order the resolver prefers (RFC 6724).
-    /// - Throws: `cannot locate host H: <gai_strerror>`, or `operation
-    ///   aborted` when a signal interrupted the lookup.
+    /// - Throws: `cannot locate host H: <gai_strerror>` (a temporary
+    ///   failure when the resolver says `EAI_AGAIN`), or `operation aborted`
+    ///   when a signal interrupted the lookup.
     static func resolve(host: String, port: Int) throws(NetworkError) -> [ResolvedAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -25,7 +26,11 @@ struct ResolvedAddress {
                 if code == EINTR { throw .aborted(.lookup) }
                 throw .hostNotFound(host: host, reason: systemErrorDescription(code))
             }
-            throw .hostNotFound(host: host, reason: String(cString: gai_strerror(status)))
+            let reason = String(cString: gai_strerror(status))
+            // The name server did not answer in time: the host may well
+            // exist, so this is worth retrying (mpop 1.4.19 and later).
+            if status == EAI_AGAIN { throw .hostLookupFailedTemporarily(host: host, reason: reason) }
+            throw .hostNotFound(host: host, reason: reason)
         }
         defer { freeaddrinfo(list) }
         var result: [ResolvedAddress] = []

@@ -15,19 +15,32 @@ import TestSupport
         #expect(status.line == line)
     }
 
-    @Test(arguments: ["+ok", "-err x", "OK", "", "+", "* OK", "+ ", "- no"])
-    func invalidOutsideSASL(line: String) {
-        #expect(throws: POP3Error.self) { try StatusLine(bytes: bytes(line)) }
+    @Test(arguments: ["OK", "", "* OK", " +OK", "ok +", "\r"])
+    func invalidReplies(line: String) {
+        #expect(throws: POP3Error.invalidReply(serverMessage: line)) { try StatusLine(bytes: bytes(line)) }
+    }
+
+    /// As in mpop 1.4.22 and later, the first byte alone makes a status:
+    /// pop3.seznam.cz answers with a bare `+`.
+    @Test(arguments: [
+        ("+", true, ""), ("-", false, ""), ("+ok", true, "ok"), ("-err x", false, "err x"),
+        ("+ ", true, ""), ("- no", false, "no"), ("+welcome", true, "welcome"),
+    ])
+    func anyLineStartingWithPlusOrMinusIsAStatus(line: String, positive: Bool, text: String) throws {
+        let status = try StatusLine(bytes: bytes(line))
+        #expect(status.isPositive == positive)
+        #expect(status.text == text)
+        #expect(status.line == line)
     }
 
     @Test func saslContinuations() throws {
-        let plus = try StatusLine(bytes: bytes("+ "), allowSASL: true)
+        let plus = try StatusLine(bytes: bytes("+ "))
         #expect(plus.isContinuation && plus.text == "")
-        let challenge = try StatusLine(bytes: bytes("+ PDE4OTYu"), allowSASL: true)
+        let challenge = try StatusLine(bytes: bytes("+ PDE4OTYu"))
         #expect(challenge.text == "PDE4OTYu")
-        let minus = try StatusLine(bytes: bytes("- failed"), allowSASL: true)
+        let minus = try StatusLine(bytes: bytes("- failed"))
         #expect(!minus.isPositive)
-        #expect(!(try StatusLine(bytes: bytes("+OK done"), allowSASL: true)).isContinuation)
+        #expect(!(try StatusLine(bytes: bytes("+OK done"))).isContinuation)
     }
 
     @Test func responseCodes() throws {
