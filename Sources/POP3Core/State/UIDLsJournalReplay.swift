@@ -14,7 +14,10 @@ import Glibc
 /// - records before the last `@durable` line always count;
 /// - records after it count only when they were written since the machine
 ///   last booted (the `@boot` line before them names the boot), since then
-///   the kernel kept them and the messages they stand for.
+///   the kernel kept them and the messages they stand for;
+/// - unmarked records followed by the `@boot` line of another boot never
+///   count, not even above a later marker: the run of that other boot did
+///   not count them, and the marker covers only its own records.
 ///
 /// ```
 /// # mpop UIDLs journal: ...
@@ -57,6 +60,10 @@ public enum UIDLsJournalReplay {
                 pending = []
             } else if line.starts(with: bootPrefix) {
                 boot = String(decoding: line.dropFirst(bootPrefix.count), as: UTF8.self)
+                // A run of this boot came after them: their boot ended
+                // before a marker, so its run dropped them and fetched
+                // their messages again. A later marker must not count them.
+                pending.removeAll { $0.boot != boot }
             } else if let record = UIDLsJournalRecord.decode(line) {
                 pending.append((boot, record))
             }
