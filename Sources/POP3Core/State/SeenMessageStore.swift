@@ -69,6 +69,13 @@ public protocol SeenMessageStore: AnyObject {
     /// killed in the middle of a message), each message's in order: the
     /// mbox may end in a torn message (see ``MboxRepair``).
     var interruptedAppends: [[AppendIntent]] { get }
+
+    /// The records of an earlier run that a crash of the machine stopped
+    /// before they were durable, in order: they do not count, so their
+    /// messages are fetched again, and what their deliveries left on disk
+    /// (a maildir file, the tail of an mbox, whole or torn) must go first
+    /// (see ``CrashLeftovers``).
+    var droppedRecords: [UIDLsJournalRecord] { get }
 }
 
 extension SeenMessageStore {
@@ -80,4 +87,5 @@ extension SeenMessageStore {
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
     public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {}
     public var interruptedAppends: [[AppendIntent]] { [] }
+    public var droppedRecords: [UIDLsJournalRecord] { [] }
 }

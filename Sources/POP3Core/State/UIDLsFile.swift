@@ -72,6 +72,9 @@ public final class UIDLsFile: SeenMessageStore {
     /// never completed; see ``SeenMessageStore/interruptedAppends``.
     public private(set) var interruptedAppends: [[AppendIntent]] = []
 
+    /// See ``SeenMessageStore/droppedRecords``.
+    public var droppedRecords: [UIDLsJournalRecord] { journal.droppedRecords }
+
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
         self.fd = fd

@@ -44,7 +44,8 @@ final class UIDLsJournal {
     /// everything the kernel holds is synced, then they are marked.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func readRecords() throws(UIDLsError) -> [UIDLsJournalRecord] {
-        let (records, unmarked) = try replayFile()
+        let (records, unmarked, dropped) = try replayFile()
+        droppedRecords = dropped
         if unmarked {
             sync()
             self.unmarked = true
@@ -53,10 +54,15 @@ final class UIDLsJournal {
         return records
     }
 
-    private func replayFile() throws(UIDLsError) -> (records: [UIDLsJournalRecord], unmarked: Bool) {
+    /// The records ``readRecords()`` found after the last marker and did
+    /// not count: written in an earlier boot, which a crash ended.
+    private(set) var droppedRecords: [UIDLsJournalRecord] = []
+
+    private func replayFile() throws(UIDLsError)
+        -> (records: [UIDLsJournalRecord], unmarked: Bool, dropped: [UIDLsJournalRecord]) {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { return ([], false) }
+            if errno == ENOENT { return ([], false, []) }
             throw Self.openError(path: path, errno: errno)
         }
         defer { close(fd) }

@@ -42,11 +42,13 @@ public enum UIDLsJournalReplay {
     /// The records to count, in order, and whether some of them still wait
     /// for their marker (then the caller syncs and marks them: a run after
     /// a kill must not rely on them, for example by deleting their messages
-    /// on the server, before they are durable).
+    /// on the server, before they are durable); and the records after the
+    /// last marker that do not count (written in an earlier boot), whose
+    /// deliveries may have left part of their messages on disk.
     /// - Parameter currentBootID: this boot's id, or `nil` when unknown (then
     ///   only records followed by a marker count).
     public static func replay(_ bytes: [UInt8], currentBootID: String?)
-        -> (records: [UIDLsJournalRecord], unmarked: Bool) {
+        -> (records: [UIDLsJournalRecord], unmarked: Bool, dropped: [UIDLsJournalRecord]) {
         var accepted: [UIDLsJournalRecord] = []
         // Records after the last marker, each run's under its own boot.
         var pending: [(boot: String?, record: UIDLsJournalRecord)] = []
@@ -68,8 +70,11 @@ public enum UIDLsJournalReplay {
                 pending.append((boot, record))
             }
         }
-        let survivors = pending.filter { currentBootID != nil && $0.boot == currentBootID }
-        return (accepted + survivors.map(\.record), !survivors.isEmpty)
+        let survives = { (entry: (boot: String?, record: UIDLsJournalRecord)) in
+            currentBootID != nil && entry.boot == currentBootID
+        }
+        let survivors = pending.filter(survives)
+        return (accepted + survivors.map(\.record), !survivors.isEmpty, pending.filter { !survives($0) }.map(\.record))
     }
 
     /// The kernel's id of this boot, or `nil` when it cannot be read.

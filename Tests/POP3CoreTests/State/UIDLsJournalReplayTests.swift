@@ -56,6 +56,17 @@ import TestSupport
         #expect(uids(marked, boot: "C") == ["1"])
     }
 
+    /// The records that do not count after a crash are handed back, for
+    /// removing what their deliveries left on disk.
+    @Test func unmarkedRecordsOfAnEarlierBootAreHandedBackAsDropped() {
+        let journal = Self.boot("A") + Self.record("1") + Self.marker + Self.record("2") + Self.record("3")
+        let dropped = UIDLsJournalReplay.replay(journal, currentBootID: "B").dropped
+        #expect(dropped.map { String(decoding: $0.uid, as: UTF8.self) } == ["2", "3"])
+        #expect(UIDLsJournalReplay.replay(journal, currentBootID: "A").dropped.isEmpty)
+        // Ended by a later boot's line: dropped by that boot's run already.
+        #expect(UIDLsJournalReplay.replay(journal + Self.boot("B"), currentBootID: "C").dropped.isEmpty)
+    }
+
     @Test func tornMarkerDoesNotCount() {
         let journal = Self.boot("A") + Self.record("1") + Array(Self.marker.dropLast())
         #expect(uids(journal, boot: "B") == [])
