@@ -40,6 +40,9 @@ public final class MboxSink: MessageSink {
     /// The mbox's absolute path, for the journal's records: a later run
     /// may start in another directory.
     let absolutePath: String
+    /// Whether the sink created the file, whose name then is not durable
+    /// until its directory is synced (once, with the first batch).
+    private var createdFile = false
     /// The date part of the last `From ` line, and the second it shows:
     /// messages delivered within one second share it.
     private var lastDate: (time: time_t, text: [UInt8])?
@@ -54,7 +57,16 @@ public final class MboxSink: MessageSink {
     init(path: String, lockTimeout: Int, calls: FileSystemCalls) throws(DeliveryError) {
         self.path = path
         self.calls = calls
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        var fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT {
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            createdFile = fd >= 0
+            if fd < 0 && errno == EEXIST {
+                // A symbolic link to a file not there yet (O_EXCL never
+                // follows one), or a file that appeared meanwhile.
+                fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            }
+        }
         guard fd >= 0 else {
             throw .cannotOpen(path: path, errno: errno)
         }
@@ -143,6 +155,15 @@ public final class MboxSink: MessageSink {
             let error = errno
             truncate(to: syncedSize)
             throw DeliveryError.cannotSync(path: path, errno: error)
+        }
+        // A new mbox's name: without it a power loss takes the whole file.
+        if createdFile {
+            let directory = FileSystem.directory(of: absolutePath)
+            if case .failure(let error) = FileSystem.syncDirectory(directory) {
+                truncate(to: syncedSize)
+                throw DeliveryError.cannotSync(path: directory, errno: error.code)
+            }
+            createdFile = false
         }
         syncedSize = lseek(fd, 0, SEEK_END)
     }

@@ -74,6 +74,41 @@ import TestSupport
         #expect(rename != nil && quit != nil)
     }
 
+    /// A first run creates the UIDLs file's directory and the mbox: their
+    /// names are synced into their directory before QUIT, or a power loss
+    /// could take the whole file, its messages synced and deleted on the
+    /// server (or, with keep on, listed as seen) all the same.
+    @Test func aFirstRunSyncsTheNamesOfTheDirectoryAndTheMboxItCreates() throws {
+        let explorer = try CrashStateExplorer(.init(delivery: .mbox, keep: false, earlierMessages: 0,
+                                                    sizes: [2_000], selection: []))
+        let operations = try explorer.record()
+        var created: [String: (parent: UInt64, position: Int)] = [:]
+        var syncs: [String: (start: Int, inode: UInt64)] = [:]
+        var completed: [(start: Int, end: Int, inode: UInt64)] = []
+        var quit: Int?
+        for (position, operation) in operations.enumerated() {
+            switch operation {
+            case .makeDirectory(_, let parent, let name, _), .create(_, let parent, let name, _):
+                created[name] = created[name] ?? (parent, position)
+            case .syncStarted(let id, _, let inode):
+                syncs[id] = (position, inode)
+            case .syncEnded(let id, 0):
+                if let sync = syncs[id] { completed.append((sync.start, position, sync.inode)) }
+            case .quitSent:
+                quit = quit ?? position
+            default:
+                break
+            }
+        }
+        let quitSent = try #require(quit)
+        for name in [".mpop_uidls", "mbox"] {
+            let entry = try #require(created[name], "\(name) was not created")
+            let sync = completed.first { $0.inode == entry.parent && $0.start > entry.position }
+            #expect(sync.map { $0.end < quitSent } == true,
+                    "\(name) created at record \(entry.position); its directory synced: \(String(describing: sync)), QUIT at \(quitSent)")
+        }
+    }
+
     /// Every delivery kind with keep off and on, rewriting a UIDLs file
     /// of an earlier run, with messages of one to several writes; first
     /// runs (which create the UIDLs file and its directory); and a run of
