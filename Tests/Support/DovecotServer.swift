@@ -132,6 +132,9 @@ public final class DovecotServer: @unchecked Sendable {
         return ServerMailbox(maildir: home, owner: (mailUID, mailGID))
     }
 
+    /// The master process, whose children serve the sessions.
+    public var masterPID: pid_t { process.pid }
+
     /// dovecot's log, for failure messages.
     public var log: String {
         (try? String(contentsOfFile: directory.url("dovecot.log"), encoding: .utf8)) ?? ""

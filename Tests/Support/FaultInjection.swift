@@ -82,49 +82,9 @@ public struct FaultInjection: Sendable {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var built: String?
-
-    /// Builds the library once per test process with the C compiler that
-    /// comes with the Swift toolchain (or `cc`), into a file named after
-    /// its source, which later processes reuse.
+    /// The library, built once (see ``PreloadLibrary``).
     public static func library() throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let built { return built }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in cSource.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let output = NSTemporaryDirectory() + "/mpop-faults-\(String(hash, radix: 16)).so"
-        if !FileManager.default.fileExists(atPath: output) {
-            let directory = try TemporaryDirectory(prefix: "mpop-faults")
-            let source = try directory.write("faults.c", cSource)
-            let compiler = try cCompiler()
-            let result = try ProgramRunner.run(compiler, ["-shared", "-fPIC", "-O2", "-o", directory.url("faults.so"),
-                                                          source, "-ldl"],
-                                               environment: ["PATH": "/usr/bin:/bin"])
-            guard result.status == 0 else {
-                throw MissingPrerequisite(program: "\(compiler) (it failed to build the fault library: \(result.stderr))",
-                                          package: "libc6-dev")
-            }
-            guard Foundation.rename(directory.url("faults.so"), output) == 0 else {
-                throw POSIXError(.init(rawValue: Foundation.errno) ?? .EIO)
-            }
-        }
-        built = output
-        return output
-    }
-
-    /// clang from the Swift toolchain that runs the tests, else `cc`.
-    static func cCompiler() throws -> String {
-        var candidates: [String] = []
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            candidates.append("\(directory)/clang")
-        }
-        candidates += ["/opt/swift/usr/bin/clang", "/usr/bin/cc", "/usr/bin/gcc"]
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
-        }
-        throw MissingPrerequisite(program: "a C compiler (clang from the Swift toolchain, or cc)", package: "gcc")
+        try PreloadLibrary.build(name: "mpop-faults", source: cSource)
     }
 
     private static let cSource = #"""

@@ -6,7 +6,7 @@ import Foundation
 public enum FixedClock {
     /// The environment that makes `time()` in a program return `seconds`.
     public static func environment(seconds: Int) throws -> [String: String] {
-        ["LD_PRELOAD": try PreloadLibrary.path(name: "clock", source: cSource),
+        ["LD_PRELOAD": try PreloadLibrary.build(name: "mpop-clock", source: cSource),
          "MPOP_FIXED_TIME": String(seconds)]
     }
 

@@ -16,7 +16,7 @@ public enum ResolverFailure {
     }
 
     static func library() throws -> String {
-        try PreloadLibrary.path(name: "resolver", source: cSource)
+        try PreloadLibrary.build(name: "mpop-resolver", source: cSource)
     }
 
     private static let cSource = #"""

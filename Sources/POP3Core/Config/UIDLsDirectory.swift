@@ -4,7 +4,8 @@ import Glibc
 
 /// The directories above a UIDLs file, created as mpop's
 /// `mpop.c:make_needed_dirs` creates them: every missing component with
-/// mode 0700, in retrieval mode only and never with `-P`.
+/// mode 0700, in retrieval mode only and never with `-P`; unlike mpop, each
+/// new one's directory is synced.
 public enum UIDLsDirectory {
     /// Creates the missing directories above `uidlsFile`.
     /// - Throws: ``ConfigError/cannotCreateDirectories(path:reason:)`` (74)
@@ -25,6 +26,11 @@ public enum UIDLsDirectory {
                 throw failure(uidlsFile)
             } else if mkdir(directory, 0o700) != 0 {
                 throw failure(uidlsFile)
+            } else {
+                // Its name durable, or a power loss takes the UIDLs file
+                // and journal in it however well they were synced; a
+                // failure here costs at most a second download.
+                _ = FileSystem.syncDirectory(FileSystem.directory(of: directory))
             }
             index = slash + 1
         }

@@ -31,38 +31,61 @@ enum MboxRepair {
     }
 
     /// Repairs the mbox of one message's append records (in order; all of
-    /// one message and one mbox), holding the mbox's lock meanwhile; once
-    /// `cancellation` is set, waiting for the lock ends.
+    /// one message and one mbox), holding the mbox's lock meanwhile.
     /// - Throws: ``DeliveryError`` when the mbox cannot be opened, locked,
     ///   cut or synced.
     static func repair(_ intents: [AppendIntent], lockTimeout: Int = 10,
                        cancellation: Cancellation = .never) throws(DeliveryError) -> Outcome {
         guard let first = intents.first else { return .nothingOfOurs }
-        let path = first.path
-        let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return .nothingOfOurs }
-            throw .cannotOpen(path: path, errno: errno)
+        guard let fd = try openLocked(first.path, lockTimeout: lockTimeout, cancellation: cancellation) else {
+            return .nothingOfOurs
         }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, errno: errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { return .nothingOfOurs }
-        do throws(FileLock.Failure) {
-            try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
-        } catch {
-            switch error {
-            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
-            case .failed(let code): throw .cannotLock(path: path, errno: code)
-            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
-            }
-        }
         // Read through the locked descriptor: closing any other descriptor
         // of the file would drop the lock.
-        let reader = FileStretch(fd: fd)
         let size = Int64(lseek(fd, 0, SEEK_END))
-        let ours = provenEnd(of: intents, in: reader, size: size)
-        let start = first.messageStart
+        let ours = provenEnd(of: intents, in: FileStretch(fd: fd), size: size)
+        return try cut(fd, path: first.path, from: first.messageStart, oursUpTo: ours, size: size)
+    }
+
+    /// After a crash of the machine: cuts the mbox back to the start of
+    /// the message of the first of `intents` (the appends of deliveries
+    /// whose records the crash took and whose messages will be fetched
+    /// again, in order), when everything from there to the end of the file
+    /// is provably theirs. A crash of the machine leaves any of a write's
+    /// pages, not only a prefix: a piece that reads as zeros was ours and
+    /// lost, and the file may end inside a piece.
+    /// - Throws: ``DeliveryError`` as ``repair(_:lockTimeout:)``.
+    static func cutUnrecorded(_ intents: [AppendIntent], lockTimeout: Int = 10,
+                              cancellation: Cancellation = .never) throws(DeliveryError) -> Outcome {
+        guard let first = intents.first else { return .nothingOfOurs }
+        guard let fd = try openLocked(first.path, lockTimeout: lockTimeout, cancellation: cancellation) else {
+            return .nothingOfOurs
+        }
+        defer { close(fd) }
+        let size = Int64(lseek(fd, 0, SEEK_END))
+        let reader = FileStretch(fd: fd)
+        var end = first.messageStart
+        walk: for intent in intents {
+            guard intent.start == end else { break }
+            for (piece, checksum) in zip(intent.pieces, intent.pieceChecksums) {
+                if piece.upperBound > size {
+                    end = max(end, size)
+                    break walk
+                }
+                let count = piece.upperBound - piece.lowerBound
+                let found = reader.checksumKeepingOpen(from: piece.lowerBound, count: count)
+                guard found == checksum || found == zeroChecksum(count) else { break walk }
+                end = piece.upperBound
+            }
+        }
+        return try cut(fd, path: first.path, from: first.messageStart, oursUpTo: end, size: size)
+    }
+
+    /// Cuts the file at `start` when what is ours runs from there to its
+    /// end; says what it did.
+    private static func cut(_ fd: Int32, path: String, from start: Int64, oursUpTo ours: Int64,
+                            size: Int64) throws(DeliveryError) -> Outcome {
         if ours <= start {
             return .nothingOfOurs
         }
@@ -72,6 +95,43 @@ enum MboxRepair {
         guard ftruncate(fd, off_t(start)) == 0 else { throw .outputError(path: path, errno: errno) }
         guard fsync(fd) == 0 else { throw .cannotSync(path: path, errno: errno) }
         return .cut(bytes: size - start)
+    }
+
+    /// The CRC-32 of `count` zero bytes.
+    private static func zeroChecksum(_ count: Int64) -> UInt32 {
+        [UInt8](repeating: 0, count: Int(count)).withUnsafeBytes { CRC32.checksum($0) }
+    }
+
+    /// The mbox at `path` opened for writing and locked, or `nil` when it
+    /// is gone or not a regular file.
+    private static func openLocked(_ path: String, lockTimeout: Int,
+                                   cancellation: Cancellation) throws(DeliveryError) -> Int32? {
+        let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .cannotOpen(path: path, errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .cannotOpen(path: path, errno: code)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            return nil
+        }
+        do throws(FileLock.Failure) {
+            try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
+        } catch {
+            close(fd)
+            switch error {
+            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
+            case .failed(let code): throw .cannotLock(path: path, errno: code)
+            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
+            }
+        }
+        return fd
     }
 
     /// Where the provably ours part of the message ends: after the last of

@@ -159,10 +159,9 @@ public final class MboxSink: MessageSink {
             truncate(to: syncedSize)
             throw DeliveryError.cannotSync(path: path, errno: error)
         }
+        // A new mbox's name: without it a power loss takes the whole file.
         if createdFile {
-            // The new file's directory entry, once: without it a crash of
-            // the machine could take the mbox and every message in it.
-            let directory = FileSystem.directory(of: path)
+            let directory = FileSystem.directory(of: absolutePath)
             if case .failure(let error) = FileSystem.syncDirectory(directory) {
                 truncate(to: syncedSize)
                 throw DeliveryError.cannotSync(path: directory, errno: error.code)

@@ -192,6 +192,13 @@ extension Retrieval {
             return
         }
         let doomed = records.indices.filter { records[$0].action == .delete }
+        // No DELE before the journal's markers are on disk: a power loss
+        // can take a marker whose sync had not finished (and a record
+        // above it), and the next run then counts those messages as not
+        // delivered, or their mbox appends as interrupted.
+        if hasUIDs {
+            try store.waitUntilRecordsAreDurable()
+        }
         try window.run(doomed, send: { group in
             try session.sendInTransaction(group.map { .dele(records[$0].number) })
         }, receive: { index in

@@ -113,6 +113,9 @@ public final class Retrieval {
                 uids = try session.uidl(count: count)
             }
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
+            if !statusOnly, let uids {
+                removeCrashLeftovers(store, onServer: uids)
+            }
             if statusOnly {
                 // The status is out; like mpop, ignore how QUIT goes.
                 try? session.quit()
@@ -214,6 +217,23 @@ public final class Retrieval {
                 observer?.warning("\(first.path): cannot remove the part of a message that an interrupted "
                                   + "delivery left: \(error.explanation)")
             }
+        }
+    }
+
+    /// Removes what deliveries whose records a crash of the machine took
+    /// left on disk (see ``CrashLeftovers``), for the messages that will
+    /// be fetched again: still on the server, and not counted as seen.
+    func removeCrashLeftovers(_ store: any SeenMessageStore, onServer uids: [String]) {
+        let dropped = store.droppedRecords.filter { $0.host == storeHost && $0.user == storeUser }
+        guard !dropped.isEmpty else { return }
+        let onServer = Set(uids)
+        let seen = store.seenUIDs(host: storeHost, user: storeUser)
+        let refetched = { (uid: [UInt8]) in
+            let text = String(decoding: uid, as: UTF8.self)
+            return onServer.contains(text) && !seen.contains(text)
+        }
+        for warning in CrashLeftovers.remove(dropped, fetchedAgain: refetched) {
+            observer?.warning(warning)
         }
     }
 

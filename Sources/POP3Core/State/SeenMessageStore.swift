@@ -22,6 +22,14 @@ public protocol SeenMessageStore: AnyObject {
     /// - Throws: a ``ReportableError`` (74).
     func makeRecordsDurable() throws
 
+    /// Waits until the records made durable so far are on disk (the
+    /// marker's sync runs in the background meanwhile). Call it before the
+    /// first DELE: a message is deleted on the server only once its
+    /// record is on disk, so that after a power loss the server still
+    /// holds every message whose record the next run does not count.
+    /// - Throws: a ``ReportableError`` (74) when that sync failed.
+    func waitUntilRecordsAreDurable() throws
+
     /// Takes back every record since the last ``makeRecordsDurable()``,
     /// pending ones included: their messages did not become durable (the
     /// sink's sync failed and removed them), so no later run may count
@@ -62,6 +70,13 @@ public protocol SeenMessageStore: AnyObject {
     /// killed in the middle of a message), each message's in order: the
     /// mbox may end in a torn message (see ``MboxRepair``).
     var interruptedAppends: [[AppendIntent]] { get }
+
+    /// The records of an earlier run that a crash of the machine stopped
+    /// before they were durable, in order: they do not count, so their
+    /// messages are fetched again, and what their deliveries left on disk
+    /// (a maildir file, the tail of an mbox, whole or torn) must go first
+    /// (see ``CrashLeftovers``).
+    var droppedRecords: [UIDLsJournalRecord] { get }
 }
 
 extension SeenMessageStore {
@@ -69,7 +84,9 @@ extension SeenMessageStore {
         SeenUIDs(uids(host: host, user: user))
     }
 
+    public func waitUntilRecordsAreDurable() throws {}
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
     public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {}
     public var interruptedAppends: [[AppendIntent]] { [] }
+    public var droppedRecords: [UIDLsJournalRecord] { [] }
 }

@@ -83,6 +83,9 @@ public final class UIDLsFile: SeenMessageStore {
     /// never completed; see ``SeenMessageStore/interruptedAppends``.
     public private(set) var interruptedAppends: [[AppendIntent]] = []
 
+    /// See ``SeenMessageStore/droppedRecords``.
+    public var droppedRecords: [UIDLsJournalRecord] { journal.droppedRecords }
+
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
         self.fd = fd
@@ -362,6 +365,14 @@ public final class UIDLsFile: SeenMessageStore {
         try journal.markDurable()
     }
 
+    /// Waits for the journal's markers to be on disk; see
+    /// ``SeenMessageStore/waitUntilRecordsAreDurable()``.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` for a failed sync (74).
+    public func waitUntilRecordsAreDurable() throws {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        try journal.waitForMarkers()
+    }
+
     /// Takes back the journal's records since the last marker, and forgets
     /// their UIDs: see ``SeenMessageStore/withdrawUnmarkedRecords()``.
     /// - Throws: ``UIDLsError/system(path:errno:)`` when the journal could
@@ -424,9 +435,9 @@ public final class UIDLsFile: SeenMessageStore {
         }
     }
 
-    /// Writes `FILE.XXXXXX` (mkstemp, so mode 0600), syncs it, renames it
-    /// over the file and syncs the directory; then removes the journal and
-    /// releases the lock. On failure the old file, the journal and the lock
+    /// Waits for the journal's markers to be on disk, writes `FILE.XXXXXX`
+    /// (mkstemp, so mode 0600), syncs it, renames it over the file and
+    /// syncs the directory; then removes the journal and releases the lock. On failure the old file, the journal and the lock
     /// stay as they were, and the temporary file is removed.
     ///
     /// When the file already holds exactly these bytes (a run that found
@@ -436,6 +447,11 @@ public final class UIDLsFile: SeenMessageStore {
     public func save() throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         mergeDelivered()
+        // The journal's markers reach the disk before the file that
+        // supersedes it: until its removal is on disk too, a run after a
+        // power loss reads the journal, and a marker whose sync had not
+        // finished may stand above records the power loss took.
+        try journal.waitForMarkers()
         if fileHoldsLists() && isPrivateToUser() {
             guard futimens(fd, nil) == 0 else { throw UIDLsError.system(path: path, errno: errno) }
             // The journal goes only once the file that holds its UIDs too

@@ -44,7 +44,8 @@ final class UIDLsJournal {
     /// everything the kernel holds is synced, then they are marked.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func readRecords() throws(UIDLsError) -> [UIDLsJournalRecord] {
-        let (records, unmarked) = try replayFile()
+        let (records, unmarked, dropped) = try replayFile()
+        droppedRecords = dropped
         if unmarked {
             sync()
             self.unmarked = true
@@ -53,10 +54,15 @@ final class UIDLsJournal {
         return records
     }
 
-    private func replayFile() throws(UIDLsError) -> (records: [UIDLsJournalRecord], unmarked: Bool) {
+    /// The records ``readRecords()`` found after the last marker and did
+    /// not count: written in an earlier boot, which a crash ended.
+    private(set) var droppedRecords: [UIDLsJournalRecord] = []
+
+    private func replayFile() throws(UIDLsError)
+        -> (records: [UIDLsJournalRecord], unmarked: Bool, dropped: [UIDLsJournalRecord]) {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { return ([], false) }
+            if errno == ENOENT { return ([], false, []) }
             throw Self.openError(path: path, errno: errno)
         }
         defer { close(fd) }
@@ -124,8 +130,11 @@ final class UIDLsJournal {
     /// goes on: a marker that a crash of the machine loses leaves its
     /// records unmarked, and unmarked records of an earlier boot are
     /// ignored, so the worst a lost marker does is fetch those messages
-    /// again. Nothing that keeps mail safe waits for it: the messages
-    /// themselves were synced before the marker was written.
+    /// again. Only the first DELE and the save of the UIDLs file wait for
+    /// it (``waitForMarkers()``): the messages themselves were synced
+    /// before the marker was written, and neither a server that deleted
+    /// them nor a UIDLs file that lists them may meet a journal whose
+    /// marker for them a power loss took.
     /// - Throws: ``UIDLsError/system(path:errno:)``, also for an earlier
     ///   background sync that failed.
     func markDurable() throws(UIDLsError) {
@@ -156,6 +165,16 @@ final class UIDLsJournal {
             }
             createdDirectoryEntry = false
         }
+    }
+
+    /// Waits until the markers written so far are on disk: the background
+    /// sync, if one is pending, runs at once instead of after its pause.
+    /// - Throws: ``UIDLsError/system(path:errno:)`` when a sync failed.
+    func waitForMarkers() throws(UIDLsError) {
+        guard let syncer else { return }
+        self.syncer = nil
+        let code = csupport_syncer_destroy(syncer)
+        guard code == 0 else { throw .system(path: path, errno: code) }
     }
 
     /// Whether the journal file was created by this process and its

@@ -14,7 +14,10 @@ import Glibc
 /// - records before the last `@durable` line always count;
 /// - records after it count only when they were written since the machine
 ///   last booted (the `@boot` line before them names the boot), since then
-///   the kernel kept them and the messages they stand for.
+///   the kernel kept them and the messages they stand for;
+/// - unmarked records followed by the `@boot` line of another boot never
+///   count, not even above a later marker: the run of that other boot did
+///   not count them, and the marker covers only its own records.
 ///
 /// ```
 /// # mpop UIDLs journal: ...
@@ -39,11 +42,13 @@ public enum UIDLsJournalReplay {
     /// The records to count, in order, and whether some of them still wait
     /// for their marker (then the caller syncs and marks them: a run after
     /// a kill must not rely on them, for example by deleting their messages
-    /// on the server, before they are durable).
+    /// on the server, before they are durable); and the records after the
+    /// last marker that do not count (written in an earlier boot), whose
+    /// deliveries may have left part of their messages on disk.
     /// - Parameter currentBootID: this boot's id, or `nil` when unknown (then
     ///   only records followed by a marker count).
     public static func replay(_ bytes: [UInt8], currentBootID: String?)
-        -> (records: [UIDLsJournalRecord], unmarked: Bool) {
+        -> (records: [UIDLsJournalRecord], unmarked: Bool, dropped: [UIDLsJournalRecord]) {
         var accepted: [UIDLsJournalRecord] = []
         // Records after the last marker, each run's under its own boot.
         var pending: [(boot: String?, record: UIDLsJournalRecord)] = []
@@ -57,12 +62,19 @@ public enum UIDLsJournalReplay {
                 pending = []
             } else if line.starts(with: bootPrefix) {
                 boot = String(decoding: line.dropFirst(bootPrefix.count), as: UTF8.self)
+                // A run of this boot came after them: their boot ended
+                // before a marker, so its run dropped them and fetched
+                // their messages again. A later marker must not count them.
+                pending.removeAll { $0.boot != boot }
             } else if let record = UIDLsJournalRecord.decode(line) {
                 pending.append((boot, record))
             }
         }
-        let survivors = pending.filter { currentBootID != nil && $0.boot == currentBootID }
-        return (accepted + survivors.map(\.record), !survivors.isEmpty)
+        let survives = { (entry: (boot: String?, record: UIDLsJournalRecord)) in
+            currentBootID != nil && entry.boot == currentBootID
+        }
+        let survivors = pending.filter(survives)
+        return (accepted + survivors.map(\.record), !survivors.isEmpty, pending.filter { !survives($0) }.map(\.record))
     }
 
     /// The kernel's id of this boot, or `nil` when it cannot be read.

@@ -126,6 +126,32 @@ let secondMessage = """
         }
     }
 
+    /// The marker's sync runs in the background; the first DELE waits for
+    /// it. A power loss that took a marker whose sync had not finished
+    /// must find every message of its batch still on the server.
+    @Test func theRecordsAreOnDiskBeforeTheFirstDele() throws {
+        let script = login + "\n" + twoMessages + """
+
+        --> RETR 1
+        \(firstMessage)
+        --> RETR 2
+        \(secondMessage)
+        --> DELE 1
+        <-- +OK
+        --> DELE 2
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """
+        let harness = RetrievalHarness(script)
+        var sentBeforeWait: [String] = []
+        harness.store.onWait = { sentBeforeWait = harness.transport.sentLines }
+        harness.run()
+        #expect(harness.error == nil && harness.transport.finished)
+        #expect(harness.store.events == ["record 1.msg", "record 2.msg", "durable", "wait", "save"])
+        #expect(sentBeforeWait.contains("RETR 2") && !sentBeforeWait.contains { $0.hasPrefix("DELE") })
+    }
+
     @Test func oldMessagesAreDeletedWithoutRetrievalAndKeepSkipsDele() throws {
         let script = login + "\n" + twoMessages + """
 

@@ -74,6 +74,12 @@ final class MemoryStore: SeenMessageStore {
         unmarked = 0
         events.append("durable")
     }
+    /// What ``waitUntilRecordsAreDurable()`` runs.
+    var onWait: (() -> Void)?
+    func waitUntilRecordsAreDurable() throws {
+        events.append("wait")
+        onWait?()
+    }
     func withdrawUnmarkedRecords() throws {
         journal.removeLast(unmarked)
         unmarked = 0

@@ -35,8 +35,36 @@ import TestSupport
     @Test func eachRunsRecordsKeepTheirOwnBoot() {
         let journal = Self.boot("A") + Self.record("1") + Self.boot("B") + Self.record("2")
         #expect(uids(journal, boot: "B") == ["2"])
-        #expect(uids(journal, boot: "A") == ["1"])
-        #expect(uids(journal + Self.marker, boot: "C") == ["1", "2"])
+        #expect(uids(journal, boot: "A") == [])
+        #expect(uids(journal + Self.marker, boot: "C") == ["2"])
+        let again = Self.boot("A") + Self.record("1") + Self.boot("A") + Self.record("2")
+        #expect(uids(again, boot: "A") == ["1", "2"])
+    }
+
+    /// A power loss in boot A took the marker of message 1; the run of
+    /// boot B did not count it and fetched it again, then was killed after
+    /// its own first marker. Message 1's record must not count then: its
+    /// message may never have reached the disk, and with keep off the
+    /// next run would delete it on the server as old.
+    @Test func aLaterBootsMarkerDoesNotCountRecordsItsRunDropped() {
+        let journal = Self.boot("A") + Self.record("1") + Self.boot("B") + Self.record("2") + Self.marker
+        #expect(uids(journal, boot: "B") == ["2"])
+        #expect(uids(journal, boot: "C") == ["2"])
+        #expect(uids(journal, boot: nil) == ["2"])
+        // Marked in its own boot, it counts whatever came after.
+        let marked = Self.boot("A") + Self.record("1") + Self.marker + Self.boot("B") + Self.record("2")
+        #expect(uids(marked, boot: "C") == ["1"])
+    }
+
+    /// The records that do not count after a crash are handed back, for
+    /// removing what their deliveries left on disk.
+    @Test func unmarkedRecordsOfAnEarlierBootAreHandedBackAsDropped() {
+        let journal = Self.boot("A") + Self.record("1") + Self.marker + Self.record("2") + Self.record("3")
+        let dropped = UIDLsJournalReplay.replay(journal, currentBootID: "B").dropped
+        #expect(dropped.map { String(decoding: $0.uid, as: UTF8.self) } == ["2", "3"])
+        #expect(UIDLsJournalReplay.replay(journal, currentBootID: "A").dropped.isEmpty)
+        // Ended by a later boot's line: dropped by that boot's run already.
+        #expect(UIDLsJournalReplay.replay(journal + Self.boot("B"), currentBootID: "C").dropped.isEmpty)
     }
 
     @Test func tornMarkerDoesNotCount() {

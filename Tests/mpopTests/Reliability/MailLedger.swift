@@ -6,6 +6,8 @@ import TestSupport
 /// and "duplicated" (delivered more than once) can be counted.
 struct MailLedger {
     private(set) var sentIDs: Set<String> = []
+    /// The size each sent message was made with, by its index.
+    private(set) var sizes: [Int: Int] = [:]
     private var nextIndex: Int
 
     /// A ledger whose first message has `firstIndex` in its Message-ID (a
@@ -26,8 +28,46 @@ struct MailLedger {
             try mailbox.put(message, name: String(format: "%010d.M%07dP1.ledger", 1_700_000_000 + index, index))
             sentIDs.insert("<sample-\(index)@example.org>")
             sent["<sample-\(index)@example.org>"] = message
+            sizes[index] = size
         }
         return sent
+    }
+
+    /// The sample message a Message-ID names, as it was sent, if the
+    /// ledger sent it.
+    func sentMessage(_ id: String) -> Data? {
+        guard let index = Int(id.dropFirst("<sample-".count).prefix { $0.isNumber }), let size = sizes[index],
+              id == "<sample-\(index)@example.org>" else { return nil }
+        return SampleMessage.make(index: index, size: size)
+    }
+
+    /// The files directly in `directories` (a maildir's `new/` and `cur/`,
+    /// an Exchange pickup directory) that are not one whole message the
+    /// ledger sent, described: each must be header lines (the Received
+    /// header) followed by the message, with `lineEnding` for its lines.
+    func tornFiles(in directories: [String], lineEnding: String = "\n") -> [String] {
+        var problems: [String] = []
+        for directory in directories {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted() {
+                let data = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
+                let ids = Self.messageIDs(in: data)
+                guard ids.count == 1, var whole = sentMessage(ids[0]) else {
+                    problems.append("\(directory)/\(name) (\(data.count) bytes) has \(ids.count) known Message-IDs")
+                    continue
+                }
+                if lineEnding != "\n" {
+                    whole = Data(String(decoding: whole, as: UTF8.self)
+                        .replacingOccurrences(of: "\n", with: lineEnding).utf8)
+                }
+                let head = data.count >= whole.count ? data.prefix(data.count - whole.count) : Data()
+                let headerOnly = String(decoding: head, as: UTF8.self).hasPrefix("Received: ") || head.isEmpty
+                if data.count < whole.count || data.suffix(whole.count) != whole || !headerOnly
+                    || head.range(of: Data((lineEnding + lineEnding).utf8)) != nil {
+                    problems.append("\(directory)/\(name) (\(ids[0])) is not whole")
+                }
+            }
+        }
+        return problems
     }
 
     /// Message-IDs of the messages in a maildir's `new/` and `cur/`, with repeats.
@@ -77,6 +117,18 @@ struct MailLedger {
     /// names (``SampleMessage/make(index:size:)`` with `size`) complete, and
     /// a blank line; the file must end after one.
     static func tornMessages(inMbox path: String, size: Int) -> [String] {
+        tornMessages(inMbox: path, sentMessage: { SampleMessage.make(index: $0, size: size) })
+    }
+
+    /// ``tornMessages(inMbox:size:)`` for messages the ledger sent, each of
+    /// its own size.
+    func tornMessages(inMbox path: String) -> [String] {
+        Self.tornMessages(inMbox: path, sentMessage: { index in sizes[index].map { SampleMessage.make(index: index, size: $0) } })
+    }
+
+    /// The messages of an mbox that are not whole, as above, with the
+    /// message each index names (`nil`: not a message that was sent).
+    static func tornMessages(inMbox path: String, sentMessage: (Int) -> Data?) -> [String] {
         let mbox = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
         var problems: [String] = []
         if !mbox.isEmpty && !mbox.suffix(2).elementsEqual([10, 10]) {
@@ -101,7 +153,11 @@ struct MailLedger {
                 problems.append("message at offset \(begin) has \(ids.count) Message-IDs")
                 continue
             }
-            let whole = SampleMessage.make(index: number, size: size) + Data("\n".utf8)
+            guard let sent = sentMessage(number) else {
+                problems.append("message at offset \(begin) (\(ids[0])) was never sent")
+                continue
+            }
+            let whole = sent + Data("\n".utf8)
             if message.count < whole.count || message.suffix(whole.count) != whole {
                 problems.append("message at offset \(begin) (\(ids[0])) is not whole")
             }

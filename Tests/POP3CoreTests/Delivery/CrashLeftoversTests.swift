@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import POP3Core
+
+/// After a crash of the machine took the journal records of some
+/// deliveries, the next run fetches those messages again; what reached the
+/// disk of them goes first, or the mailbox would hold a second copy or a
+/// torn one. Only for messages that will be fetched again.
+@Suite struct CrashLeftoversTests {
+    static func pending(_ uid: String, _ path: String, size: Int64) -> UIDLsJournalRecord {
+        UIDLsJournalRecord(host: "h", user: "u", uid: Array(uid.utf8), proof: DeliveryProof(path: path, size: size))
+    }
+
+    @Test func maildirFilesOfMessagesFetchedAgainGoWholeOrNot() throws {
+        let dir = try TemporaryDirectory()
+        let maildir = try dir.makeMaildir("Mail")
+        let whole = try dir.write("Mail/new/1.M1P1Q1.host", "Subject: 1\n\none\n")
+        let empty = try dir.write("Mail/new/1.M1P1Q2.host", "")
+        let kept = try dir.write("Mail/new/1.M1P1Q3.host", "Subject: 3\n\nthree\n")
+        let records = [
+            Self.pending("1", whole, size: 16), Self.pending("2", empty, size: 16), Self.pending("3", kept, size: 18),
+            Self.pending("4", maildir + "/new/never-came", size: 5),
+        ]
+        let warnings = CrashLeftovers.remove(records) { $0 != Array("3".utf8) }
+        #expect(warnings.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: whole))
+        #expect(!FileManager.default.fileExists(atPath: empty))
+        #expect(FileManager.default.fileExists(atPath: kept), "a message not fetched again keeps its only copy")
+    }
+
+    /// Two messages appended after someone's mail; the crash kept the
+    /// second message's pages but lost a page of the first (zeros), and
+    /// the end of the second. Both are cut; the mail before stays.
+    @Test func anMboxIsCutBackToTheFirstMessageFetchedAgain() throws {
+        let dir = try TemporaryDirectory()
+        let before = "From old@example.org Sat Jan  1 00:00:00 2000\nSubject: old\n\nold mail\n\n"
+        let path = try dir.write("mbox", before)
+        var records: [UIDLsJournalRecord] = []
+        for uid in ["a", "b"] {
+            let sink = try MboxSink(path: path)
+            let writer = try sink.begin(envelopeFrom: "x@example.org", receivedHeader: nil)
+            writer.journalAppends { records.append(UIDLsJournalRecord(host: "h", user: "u", uid: Array(uid.utf8), intent: $0)) }
+            for index in 1...2_000 {
+                try Array("line \(index) of message \(uid)".utf8).withUnsafeBytes { try writer.append($0, endsLine: true) }
+            }
+            _ = try writer.prepareCommit()
+            try writer.commit()
+            try sink.close()
+        }
+        let start = Int64(before.utf8.count)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        handle.seek(toFileOffset: 8192)
+        handle.write(Data(count: 4096))
+        handle.truncateFile(atOffset: handle.seekToEndOfFile() - 5000)
+        try handle.close()
+        #expect(records.count >= 2 && records.allSatisfy { $0.intent != nil })
+        #expect(CrashLeftovers.remove(records) { _ in true }.isEmpty)
+        #expect(FileManager.default.contents(atPath: path)?.count == Int(start))
+        #expect(FileManager.default.contents(atPath: path) == Data(before.utf8))
+    }
+
+    /// The first message will not be fetched again (the server no longer
+    /// has it): it stays, and only what follows it goes.
+    @Test func aMessageNotFetchedAgainStaysWithWhatComesBefore() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("mbox", "")
+        var records: [UIDLsJournalRecord] = []
+        var ends: [UInt64] = []
+        for uid in ["a", "b"] {
+            let sink = try MboxSink(path: path)
+            let writer = try sink.begin(envelopeFrom: "x@example.org", receivedHeader: nil)
+            writer.journalAppends { records.append(UIDLsJournalRecord(host: "h", user: "u", uid: Array(uid.utf8), intent: $0)) }
+            try Array("Subject: \(uid)".utf8).withUnsafeBytes { try writer.append($0, endsLine: true) }
+            _ = try writer.prepareCommit()
+            try writer.commit()
+            try sink.close()
+            ends.append(UInt64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0))
+        }
+        #expect(CrashLeftovers.remove(records) { $0 == Array("b".utf8) }.isEmpty)
+        #expect(FileManager.default.contents(atPath: path)?.count == Int(ends[0]))
+        #expect(CrashLeftovers.remove(records) { _ in false }.isEmpty)
+        #expect(FileManager.default.contents(atPath: path)?.count == Int(ends[0]))
+    }
+
+    /// Others' mail after ours is never touched: a warning instead.
+    @Test func othersMailAfterOursIsLeftWithAWarning() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("mbox", "")
+        var records: [UIDLsJournalRecord] = []
+        let sink = try MboxSink(path: path)
+        let writer = try sink.begin(envelopeFrom: "x@example.org", receivedHeader: nil)
+        writer.journalAppends { records.append(UIDLsJournalRecord(host: "h", user: "u", uid: Array("a".utf8), intent: $0)) }
+        try Array("Subject: a".utf8).withUnsafeBytes { try writer.append($0, endsLine: true) }
+        _ = try writer.prepareCommit()
+        try writer.commit()
+        try sink.close()
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("From other@example.org Sat Jan  1 00:00:00 2000\n\nnot ours\n\n".utf8))
+        try handle.close()
+        let before = FileManager.default.contents(atPath: path)
+        let warnings = CrashLeftovers.remove(records) { _ in true }
+        #expect(warnings.count == 1 && warnings[0].contains("not ours"), "\(warnings)")
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+}
