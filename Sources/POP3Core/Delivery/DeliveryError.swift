@@ -43,6 +43,16 @@ public enum DeliveryError: ReportableError, Equatable {
     /// `DIR: cannot link tmp/NAME to new/NAME: REASON` (maildir).
     case cannotLink(directory: String, from: String, to: String, errno: Int32)
 
+    /// The error for a failed wait for an mbox's lock: mpop's `cannot lock`
+    /// messages, and `Interrupted system call` after a signal.
+    static func locking(_ failure: FileLock.Failure, path: String, seconds: Int) -> DeliveryError {
+        switch failure {
+        case .timedOut(let code): .lockTimedOut(path: path, seconds: seconds, errno: code)
+        case .failed(let code): .cannotLock(path: path, errno: code)
+        case .interrupted: .cannotLock(path: path, errno: EINTR)
+        }
+    }
+
     public var explanation: String {
         switch self {
         case let .cannotExecute(command, _):

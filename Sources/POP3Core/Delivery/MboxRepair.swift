@@ -125,11 +125,7 @@ enum MboxRepair {
             try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
         } catch {
             close(fd)
-            switch error {
-            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
-            case .failed(let code): throw .cannotLock(path: path, errno: code)
-            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
-            }
+            throw .locking(error, path: path, seconds: lockTimeout)
         }
         return fd
     }

@@ -76,11 +76,7 @@ public final class MboxSink: MessageSink {
             try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
         } catch {
             Glibc.close(fd)
-            switch error {
-            case .timedOut(let code): throw .lockTimedOut(path: path, seconds: lockTimeout, errno: code)
-            case .failed(let code): throw .cannotLock(path: path, errno: code)
-            case .interrupted: throw .cannotLock(path: path, errno: EINTR)
-            }
+            throw .locking(error, path: path, seconds: lockTimeout)
         }
         self.fd = fd
         createdFile = created
