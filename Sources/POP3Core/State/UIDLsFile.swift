@@ -181,6 +181,11 @@ public final class UIDLsFile: SeenMessageStore {
         for record in records {
             let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
             if let intent = record.intent {
+                // The first write of a new attempt at the message: the run
+                // that made it had repaired the mbox after the earlier one.
+                if intent.start == intent.messageStart {
+                    appends.removeAll { $0.key == key }
+                }
                 if let index = appends.lastIndex(where: { $0.key == key }) {
                     appends[index].intents.append(intent)
                 } else {

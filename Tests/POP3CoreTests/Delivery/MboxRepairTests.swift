@@ -141,6 +141,34 @@ import TestSupport
         #expect(UIDLsJournalRecord.decode(damaged.encoded.dropLast()[...]) == nil)
     }
 
+    /// A message killed mid-write twice: the second run cut the first
+    /// attempt and wrote it again from the same offset, then was killed
+    /// too. Only the second attempt is reported; with both, the first
+    /// attempt's pieces ended the proof early (or matched nothing) and the
+    /// second attempt's longer tail stayed, with the message appended
+    /// again after it.
+    @Test func aMessageKilledTwiceIsReportedByItsLastAttemptOnly() throws {
+        let dir = try TemporaryDirectory()
+        let (path, intents, _) = try deliver(Self.longMessage, after: Self.before, in: dir)
+        let uidls = try dir.write("uidls", "")
+        let start = Int64(Self.before.utf8.count)
+        let store = try UIDLsFile.open(path: uidls)
+        try store.recordAppend("m", intent: intents[0], host: "h", user: "u")
+        store.close() // killed during its first write
+        let second = try UIDLsFile.open(path: uidls)
+        #expect(second.interruptedAppends == [[intents[0]]])
+        for intent in intents.dropLast() {
+            try second.recordAppend("m", intent: intent, host: "h", user: "u")
+        }
+        second.close() // killed before the last write
+        truncate(path, to: intents.last!.start)
+        let third = try UIDLsFile.open(path: uidls)
+        #expect(third.interruptedAppends == [Array(intents.dropLast())])
+        #expect(try MboxRepair.repair(third.interruptedAppends[0]) == .cut(bytes: intents.last!.start - start))
+        #expect(FileManager.default.contents(atPath: path) == Data(Self.before.utf8))
+        third.close()
+    }
+
     /// End to end through the store: a message killed mid-write is reported
     /// by the next open of the UIDLs file, one completed is not.
     @Test func theStoreReportsOnlyUncompletedAppends() throws {
