@@ -202,9 +202,10 @@ public struct CrashStates {
         /// Which subset it is, for a person reading a failure.
         public let description: String
         public let tree: FileTree
-        /// Whether every change so far is in it: also what a kill of the
-        /// process leaves, the kernel keeping what the disk lacks.
-        public let keepsEverything: Bool
+        /// Whether a kill of the process could leave it too, the kernel
+        /// keeping what the disk lacks: every change so far, or all but
+        /// the last record, a write the kill cut short at a page boundary.
+        public let afterAKill: Bool
     }
 
     /// The states a crash at `point` could leave, as `selection` picks them
@@ -215,13 +216,13 @@ public struct CrashStates {
         let synced = Set(done).subtracting(unsynced)
         var result: [State] = []
         let all = Set(done)
-        func add(_ description: String, keeping kept: Set<Int>, replacing replacement: (index: Int, change: Change)? = nil) {
+        func add(_ description: String, keeping kept: Set<Int>, replacing replacement: (index: Int, change: Change)? = nil,
+                 afterAKill: Bool = false) {
             result.append(State(description: "after record \(point) of \(recordCount): \(description)",
-                                tree: apply(kept: kept, replacement: replacement),
-                                keepsEverything: kept == all && replacement == nil))
+                                tree: apply(kept: kept, replacement: replacement), afterAKill: afterAKill))
         }
         if selection.contains(.everything) {
-            add("everything written", keeping: all)
+            add("everything written", keeping: all, afterAKill: true)
         }
         if unsynced.isEmpty { return result }
         if selection.contains(.onlySynced) {
@@ -238,8 +239,10 @@ public struct CrashStates {
             while boundary < offset + data.count {
                 let cut = boundary - offset
                 if selection.contains(.tornPrefix) {
+                    // A kill in the middle of the last record leaves this too.
                     add("\(describe(last)) torn: only its bytes before offset \(boundary)", keeping: all,
-                        replacing: (last, .write(object: object, offset: offset, data: Array(data[..<cut]))))
+                        replacing: (last, .write(object: object, offset: offset, data: Array(data[..<cut]))),
+                        afterAKill: steps[last].position == point - 1)
                 }
                 if selection.contains(.tornSuffix) {
                     add("\(describe(last)) torn: only its bytes from offset \(boundary)", keeping: all,

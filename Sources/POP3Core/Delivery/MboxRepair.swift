@@ -54,7 +54,10 @@ enum MboxRepair {
     /// again, in order), when everything from there to the end of the file
     /// is provably theirs. A crash of the machine leaves any of a write's
     /// pages, not only a prefix: a piece that reads as zeros was ours and
-    /// lost, and the file may end inside a piece.
+    /// lost, and the file may end inside a piece. It may also take the
+    /// journal line that announced a write: the gap before the next
+    /// announced write is ours all the same, since the records are one
+    /// run's appends, made in order under its lock.
     /// - Throws: ``DeliveryError`` as ``repair(_:lockTimeout:)``.
     static func cutUnrecorded(_ intents: [AppendIntent], lockTimeout: Int = 10,
                               cancellation: Cancellation = .never) throws(DeliveryError) -> Outcome {
@@ -67,7 +70,12 @@ enum MboxRepair {
         let reader = FileStretch(fd: fd)
         var end = first.messageStart
         walk: for intent in intents {
-            guard intent.start == end else { break }
+            guard intent.start >= end else { break }
+            if intent.start >= size {
+                end = max(end, size)
+                break
+            }
+            end = intent.start
             for (piece, checksum) in zip(intent.pieces, intent.pieceChecksums) {
                 if piece.upperBound > size {
                     end = max(end, size)

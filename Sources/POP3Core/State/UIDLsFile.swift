@@ -187,17 +187,22 @@ public final class UIDLsFile: SeenMessageStore {
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
         var groups: [(host: String, user: String, uids: [[UInt8]])] = []
-        // Each attempt at a message's append records, until a later record
-        // of the same message says it was completed (or abandoned by the
-        // writer). A write at the message's start begins a new attempt: a
-        // run killed again while writing the message anew must not have its
-        // records checked against the bytes of the attempt it cut.
+        // Each message's append records, until a later record of the same
+        // message says it was completed (or abandoned by the writer). A
+        // write at the message's start begins a new attempt and ends the
+        // earlier ones: a run killed again while writing the message anew
+        // must not have its records checked against the bytes it cut.
         var appends: [(key: MessageKey, intents: [AppendIntent])] = []
         let records = try journal.readRecords()
         for record in records {
             let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
             if let intent = record.intent {
-                if intent.start != intent.messageStart, let index = appends.lastIndex(where: { $0.key == key }) {
+                // The first write of a new attempt at the message: the run
+                // that made it had repaired the mbox after the earlier one.
+                if intent.start == intent.messageStart {
+                    appends.removeAll { $0.key == key }
+                }
+                if let index = appends.lastIndex(where: { $0.key == key }) {
                     appends[index].intents.append(intent)
                 } else {
                     appends.append((key, [intent]))

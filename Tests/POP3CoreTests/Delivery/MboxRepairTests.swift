@@ -141,6 +141,34 @@ import TestSupport
         #expect(UIDLsJournalRecord.decode(damaged.encoded.dropLast()[...]) == nil)
     }
 
+    /// A message killed mid-write twice: the second run cut the first
+    /// attempt and wrote it again from the same offset, then was killed
+    /// too. Only the second attempt is reported; with both, the first
+    /// attempt's pieces ended the proof early (or matched nothing) and the
+    /// second attempt's longer tail stayed, with the message appended
+    /// again after it.
+    @Test func aMessageKilledTwiceIsReportedByItsLastAttemptOnly() throws {
+        let dir = try TemporaryDirectory()
+        let (path, intents, _) = try deliver(Self.longMessage, after: Self.before, in: dir)
+        let uidls = try dir.write("uidls", "")
+        let start = Int64(Self.before.utf8.count)
+        let store = try UIDLsFile.open(path: uidls)
+        try store.recordAppend("m", intent: intents[0], host: "h", user: "u")
+        store.close() // killed during its first write
+        let second = try UIDLsFile.open(path: uidls)
+        #expect(second.interruptedAppends == [[intents[0]]])
+        for intent in intents.dropLast() {
+            try second.recordAppend("m", intent: intent, host: "h", user: "u")
+        }
+        second.close() // killed before the last write
+        truncate(path, to: intents.last!.start)
+        let third = try UIDLsFile.open(path: uidls)
+        #expect(third.interruptedAppends == [Array(intents.dropLast())])
+        #expect(try MboxRepair.repair(third.interruptedAppends[0]) == .cut(bytes: intents.last!.start - start))
+        #expect(FileManager.default.contents(atPath: path) == Data(Self.before.utf8))
+        third.close()
+    }
+
     /// End to end through the store: a message killed mid-write is reported
     /// by the next open of the UIDLs file, one completed is not.
     @Test func theStoreReportsOnlyUncompletedAppends() throws {
@@ -161,9 +189,9 @@ import TestSupport
     }
 
     /// A message torn twice: the second run cut the first attempt and was
-    /// killed while writing the message anew at the same place. Each
-    /// attempt is checked on its own, so the second is cut although the
-    /// first attempt's checksums no longer match the file.
+    /// killed while writing the message anew at the same place. Only the
+    /// second attempt is checked, so it is cut although the first
+    /// attempt's checksums no longer match the file.
     @Test func aMessageTornTwiceIsCutAgain() throws {
         let dir = try TemporaryDirectory()
         let (path, intents, _) = try deliver(Self.longMessage, after: Self.before, in: dir)
@@ -182,7 +210,7 @@ import TestSupport
         // Killed between two pages of the second write.
         truncate(path, to: try #require(intents[1].pieces.last).lowerBound)
         let next = try UIDLsFile.open(path: uidls)
-        #expect(next.interruptedAppends == [[first], Array(intents.prefix(2))])
+        #expect(next.interruptedAppends == [Array(intents.prefix(2))])
         for attempt in next.interruptedAppends {
             _ = try MboxRepair.repair(attempt)
         }

@@ -16,8 +16,9 @@ import TestSupport
 ///
 /// Power loss means a new boot: the next run reads the real boot id, and
 /// the recorded run was given another one (its journal's `@boot` lines name
-/// that). Each crash point's "everything written" state is also checked in
-/// the same boot, as a kill of the process leaves it.
+/// that). The states a kill of the process could leave as well (everything
+/// written; the last record a write cut short at a page boundary) are
+/// also checked in the same boot.
 final class CrashStateExplorer {
     enum Delivery: String, CaseIterable, Sendable {
         case maildir, mbox, exchange
@@ -221,7 +222,7 @@ final class CrashStateExplorer {
             let candidates = states.states(at: point, selection: scenario.selection)
             for state in candidates {
                 let fingerprint = state.tree.fingerprint
-                for boot in state.keepsEverything ? [false, true] : [false] {
+                for boot in state.afterAKill ? [false, true] : [false] {
                     for (serverName, copy) in servers {
                         tally.statesEnumerated += 1
                         guard checked.insert(Key(fingerprint: fingerprint, server: copy, sameBoot: boot)).inserted else {
