@@ -18,7 +18,8 @@ import Glibc
 enum CrashLeftovers {
     /// Removes what `records` (in journal order) delivered for the
     /// messages `fetchedAgain` names by UID: the maildir file `new/NAME` a
-    /// pending record names, and the mbox from the start of the first such
+    /// pending record names (and, for every pending record, `tmp/NAME`,
+    /// where the file waited for its batch's sync), and the mbox from the start of the first such
     /// message on, when everything from there to the end is provably
     /// theirs (``MboxRepair/cutUnrecorded(_:lockTimeout:)``). A file a
     /// mail reader has moved to `cur/` stays. Returns warnings for what
@@ -39,11 +40,11 @@ enum CrashLeftovers {
                 } else {
                     mboxes[index].messages.append((record.uid, [intent]))
                 }
-            } else if let proof = record.proof, proof.offset == nil, proof.supervisor == nil,
-                      proof.path.contains("/new/"), fetchedAgain(record.uid) {
-                var info = stat()
-                if lstat(proof.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
-                    unlink(proof.path)
+            } else if let proof = record.proof, let working = proof.maildirWorkingPath {
+                // Never delivered: it waited in tmp/ for its batch's sync.
+                removeFile(working)
+                if fetchedAgain(record.uid) {
+                    removeFile(proof.path)
                 }
             }
         }
@@ -63,5 +64,13 @@ enum CrashLeftovers {
             }
         }
         return warnings
+    }
+
+    /// Removes `path` if it is a regular file.
+    private static func removeFile(_ path: String) {
+        var info = stat()
+        if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+            unlink(path)
+        }
     }
 }

@@ -71,6 +71,32 @@ public struct DeliveryProof: Equatable, Sendable {
         return false
     }
 
+    /// For a maildir file: `DIR/tmp/NAME`, where the message is written and
+    /// waits for its batch's sync before it is moved to `DIR/new/NAME`.
+    var maildirWorkingPath: String? {
+        guard offset == nil, supervisor == nil, let slash = path.lastIndex(of: "/") else { return nil }
+        let directory = path[..<slash]
+        guard directory.hasSuffix("/new") else { return nil }
+        return String(directory.dropLast(4)) + "/tmp" + String(path[slash...])
+    }
+
+    /// Finishes what a killed run left half done: a complete maildir file
+    /// still in `tmp/`, whose batch's sync never ran, is moved to `new/`
+    /// (the caller then syncs it, since the kernel alone holds its bytes).
+    /// Does nothing when the proof already holds or the file is not whole.
+    func finishPublication() {
+        guard let working = maildirWorkingPath, !holds() else { return }
+        var info = stat()
+        guard lstat(working, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) == size else {
+            return
+        }
+        if link(working, path) == 0 {
+            unlink(working)
+        } else if CommittedFiles.linkRefusals.contains(errno) {
+            _ = rename(working, path)
+        }
+    }
+
     private static func size(of path: String) -> Int64? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }

@@ -4,7 +4,7 @@ import Glibc
 
 /// One message written to its own file in a ``DeliveryDirectory``: an
 /// Exchange pickup file as it is, and the base of ``MaildirWriter``, which
-/// moves its file from `tmp/` to `new/` when it is complete.
+/// moves its file from `tmp/` to `new/` once it is durable.
 class DirectoryFileWriter: MessageWriter {
     let directory: DeliveryDirectory
     /// The open file, until it is committed or removed.
@@ -29,26 +29,30 @@ class DirectoryFileWriter: MessageWriter {
         }
     }
 
-    /// Writes the rest, publishes the file, and hands it to the batch that
-    /// ``DeliveryDirectory/syncCommitted(subdirectories:)`` syncs (an
-    /// Exchange file keeps its lock until then).
+    /// Writes the rest and hands the file to the batch that
+    /// ``DeliveryDirectory/syncCommitted(subdirectories:)`` syncs and then
+    /// moves to its ``destination`` (an Exchange file keeps its lock until
+    /// then).
     func commit() throws {
         precondition(!finished, "commit() after commit() or abort()")
         try finishWriting()
-        let final = try publish()
+        try checkDestination()
         finished = true
         directory.writerActive = false
-        directory.committed.add(fd: fd, displayPath: "\(directory.path)/\(final)", relativePath: final,
-                                calls: directory.calls)
+        directory.committed.add(fd: fd, relativePath: workingPath, destination: destination,
+                                directoryPath: directory.path, calls: directory.calls)
         fd = -1
     }
 
-    /// Makes the complete file visible and returns its final relative path;
-    /// the file stays where it was written unless a subclass moves it. A
-    /// subclass that fails calls ``fail()`` before throwing.
-    func publish() throws -> String {
-        workingPath
+    /// Where the complete file goes once its bytes are durable, relative
+    /// to the directory; `nil` (the default) leaves it where it was written.
+    var destination: String? {
+        nil
     }
+
+    /// Throws, after ``fail()``, when the file could not go to its
+    /// ``destination``; nothing to check by default.
+    func checkDestination() throws {}
 
     /// No proof by default; ``MaildirWriter`` names the file it will create.
     /// (Declared here so that subclasses override it dynamically.)

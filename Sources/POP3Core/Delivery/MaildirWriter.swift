@@ -4,10 +4,6 @@ import Glibc
 
 /// One message being written to a maildir's `tmp/`; see ``MaildirSink``.
 final class MaildirWriter: DirectoryFileWriter {
-    /// Errors of `link(2)` that mean "this file system has no hard links
-    /// here" rather than "this went wrong"; `rename(2)` works there.
-    static let linkRefusals: Set<Int32> = [EPERM, ENOTSUP, EOPNOTSUPP, EXDEV, ENOSYS, EMLINK]
-
     private let name: String
 
     init(directory: DeliveryDirectory, fd: Int32, name: String, encoder: LineEncoder) {
@@ -15,22 +11,25 @@ final class MaildirWriter: DirectoryFileWriter {
         super.init(directory: directory, fd: fd, workingPath: "tmp/" + name, encoder: encoder)
     }
 
-    /// Links `tmp/NAME` to `new/NAME` and unlinks the first, or renames it
-    /// where the file system refuses hard links.
-    override func publish() throws -> String {
-        let final = "new/" + name
-        let dir = directory.descriptor
-        if directory.calls.linkat(dir, workingPath, final) == 0 {
-            unlinkat(dir, workingPath, 0)
-        } else {
-            let linkError = errno
-            guard Self.linkRefusals.contains(linkError), renameat(dir, workingPath, dir, final) == 0 else {
-                fail()
-                throw DeliveryError.cannotLink(directory: directory.path, from: workingPath, to: final,
-                                               errno: linkError)
-            }
+    /// `new/NAME`: the batch's sync links the file there (or renames it,
+    /// where the file system has no hard links) once its bytes are on disk.
+    override var destination: String? {
+        "new/" + name
+    }
+
+    /// A maildir without `new/` fails at its first message, with the error
+    /// mpop's `link` gives there, rather than after the batch was fetched.
+    override func checkDestination() throws {
+        var info = stat()
+        var code: Int32 = 0
+        if fstatat(directory.descriptor, "new", &info, 0) != 0 {
+            code = errno
+        } else if info.st_mode & S_IFMT != S_IFDIR {
+            code = ENOTDIR
         }
-        return final
+        guard code != 0 else { return }
+        fail()
+        throw DeliveryError.cannotLink(directory: directory.path, from: workingPath, to: "new/" + name, errno: code)
     }
 
     /// The file `new/NAME` under the maildir's absolute path, with the size

@@ -41,12 +41,17 @@ final class UIDLsJournal {
     /// The records of a journal left by an earlier run that count (see
     /// ``UIDLsJournalReplay``); none when there is no journal. Records that
     /// an earlier run of this boot left unmarked are made durable first:
-    /// everything the kernel holds is synced, then they are marked.
+    /// maildir files that wait in `tmp/` for their batch's sync are moved
+    /// to `new/`, everything the kernel holds is synced, then the records
+    /// are marked.
     /// - Throws: ``UIDLsError/system(path:errno:)``.
     func readRecords() throws(UIDLsError) -> [UIDLsJournalRecord] {
         let (records, unmarked, dropped) = try replayFile()
         droppedRecords = dropped
         if unmarked {
+            for record in records {
+                record.proof?.finishPublication()
+            }
             sync()
             self.unmarked = true
             try markDurable()

@@ -29,6 +29,44 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: kept), "a message not fetched again keeps its only copy")
     }
 
+    /// A maildir file waits in `tmp/` until its batch is synced; after a
+    /// power loss, whatever of it is there goes, whether the message is
+    /// fetched again or not (it never reached `new/`).
+    @Test func maildirFilesStillInTmpGo() throws {
+        let dir = try TemporaryDirectory()
+        let maildir = try dir.makeMaildir("Mail")
+        let waiting = try dir.write("Mail/tmp/1.M1P1Q1.host", "Subject: 1\n")
+        let other = try dir.write("Mail/tmp/1.M1P9Q9.host", "someone else's")
+        let records = [Self.pending("1", maildir + "/new/1.M1P1Q1.host", size: 16)]
+        #expect(CrashLeftovers.remove(records) { _ in false }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: waiting))
+        #expect(FileManager.default.fileExists(atPath: other), "only what a record names")
+    }
+
+    /// A run killed (same boot) after committing maildir messages whose
+    /// batch was never synced: they wait whole in `tmp/`. The next open of
+    /// the UIDLs file moves them to `new/` and counts them; one still being
+    /// written (no pending record) stays where it is and is not counted.
+    @Test func aKilledRunsMessagesWaitingInTmpAreMovedToNew() throws {
+        let dir = try TemporaryDirectory()
+        let maildir = try dir.makeMaildir("Mail")
+        let uidls = try dir.write("uidls", "")
+        let text = "Subject: 1\n\none\n"
+        let waiting = try dir.write("Mail/tmp/1.M1P1Q1.host", text)
+        let partial = try dir.write("Mail/tmp/1.M1P1Q2.host", "Subject: 2\n")
+        let final = maildir + "/new/1.M1P1Q1.host"
+        let store = try UIDLsFile.open(path: uidls)
+        try store.recordPending("1", proof: DeliveryProof(path: final, size: Int64(text.utf8.count)), host: "h", user: "u")
+        try store.recordDelivered(["1"], host: "h", user: "u")
+        store.close() // killed before the batch's sync
+        let next = try UIDLsFile.open(path: uidls)
+        #expect(next.uids(host: "h", user: "u") == ["1"])
+        next.close()
+        #expect(FileManager.default.contents(atPath: final) == Data(text.utf8))
+        #expect(!FileManager.default.fileExists(atPath: waiting))
+        #expect(FileManager.default.fileExists(atPath: partial))
+    }
+
     /// Two messages appended after someone's mail; the crash kept the
     /// second message's pages but lost a page of the first (zeros), the
     /// journal line announcing the second's first write, and the end of

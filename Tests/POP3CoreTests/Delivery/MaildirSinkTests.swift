@@ -113,13 +113,18 @@ import TestSupport
         #expect(listDirectory(maildir + "/tmp").isEmpty)
     }
 
-    @Test func otherLinkErrorsFailTheMessage() throws {
+    /// The link into `new/` comes after the batch's files are synced, so
+    /// its other errors fail the batch.
+    @Test func otherLinkErrorsFailTheBatch() throws {
         let dir = try TemporaryDirectory()
         let maildir = try dir.makeMaildir("Mail")
         let faults = FaultyCalls()
         faults.linkErrno = EEXIST
         let sink = try MaildirSink(path: maildir, calls: faults.calls)
-        let error = #expect(throws: DeliveryError.self) { try Feed.deliver(FixtureMessage("m", "m\n"), to: sink) }
+        try Feed.deliver(FixtureMessage("m", "m\n"), to: sink)
+        try Feed.deliver(FixtureMessage("n", "n\n"), to: sink)
+        #expect(listDirectory(maildir + "/new").isEmpty, "nothing in new/ before the sync")
+        let error = #expect(throws: DeliveryError.self) { try sink.syncCommitted() }
         #expect(error?.explanation.hasSuffix(": File exists") == true)
         #expect(listDirectory(maildir + "/tmp").isEmpty)
         #expect(listDirectory(maildir + "/new").isEmpty)

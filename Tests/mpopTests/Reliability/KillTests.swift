@@ -41,7 +41,12 @@ import TestSupport
         /// Messages on the server not yet delivered (a killed run deletes
         /// nothing, so the server also holds what it delivered).
         var newOnServer: Int {
-            let delivered = Set(MailLedger.messageIDs(inMaildir: side.maildir))
+            // tmp/ too: a complete file there is moved to new/ by the next run.
+            let tmp = side.maildir + "/tmp"
+            let waitingInTmp = ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).compactMap {
+                FileManager.default.contents(atPath: tmp + "/" + $0).flatMap(MailLedger.messageID(in:))
+            }
+            let delivered = Set(MailLedger.messageIDs(inMaildir: side.maildir) + waitingInTmp)
             return side.mailbox.messages.compactMap(MailLedger.messageID(in:)).filter { !delivered.contains($0) }.count
         }
 
@@ -51,9 +56,11 @@ import TestSupport
             return side.mailbox.messages.compactMap(MailLedger.messageID(in:)).filter { !delivered.contains($0) }.count
         }
 
-        /// Messages in the maildir's `new/` and `cur/`.
-        var deliveredCount: Int {
-            ["new", "cur"].reduce(0) { sum, sub in
+        /// Messages in the maildir's `new/` and `cur/`, and in `tmp/`, where
+        /// each is written and waits for its batch's sync before it moves to
+        /// `new/` (so this counts the one being written too).
+        var writtenCount: Int {
+            ["tmp", "new", "cur"].reduce(0) { sum, sub in
                 sum + ((try? FileManager.default.contentsOfDirectory(atPath: side.maildir + "/" + sub))?.count ?? 0)
             }
         }
@@ -62,19 +69,19 @@ import TestSupport
         /// of the messages waiting on the server (a random instant of the
         /// transfer), plus up to half a millisecond. Returns the status, whether the
         /// signal hit a running mpop, and whether it landed while messages
-        /// were being delivered: some of this run's were in the maildir,
-        /// and some still to come.
+        /// were being delivered: some of this run's were in the maildir
+        /// (`tmp/` included), and some still to come.
         func signalMidTransfer(_ signal: Int32, using generator: inout SeededGenerator)
             throws -> (status: Int32, hit: Bool, midTransfer: Bool, run: SignalledRun) {
             // On the server and not yet delivered (a killed run deleted
             // nothing, so the server also holds what it delivered).
             let waiting = newOnServer
-            let before = deliveredCount
+            let before = writtenCount
             let target = before + Int.random(in: 1...max(1, waiting - 1), using: &generator)
             let jitter = Double.random(in: 0...0.0005, using: &generator)
             let run = try start()
-            let (status, hit, seen) = run.signal(signal, when: { deliveredCount >= target }, jitter: jitter,
-                                                 observe: { deliveredCount })
+            let (status, hit, seen) = run.signal(signal, when: { writtenCount >= target }, jitter: jitter,
+                                                 observe: { writtenCount })
             let midTransfer = hit && seen.map { $0 > before && $0 < before + waiting } == true
             return (status, hit, midTransfer, run)
         }

@@ -9,12 +9,14 @@ import TestSupport
 /// whenever it changed. `-d` gives each message's number, UID and
 /// Message-ID. For each message:
 ///
-/// 1. delivered: its file is complete (maildir: linked into `new/`, after
-///    a pending record naming that file; Exchange, mbox: its last write);
+/// 1. delivered: its file is complete (its last write; a maildir file is
+///    written in `tmp/`);
 /// 2. recorded: its UID is in the journal (right after the commit, before
 ///    any sync: a kill from then on cannot make it look new);
-/// 3. synced: an fsync of its file (or the mbox), then of the directories
-///    whose entries changed (`new/` and `tmp/`; the pickup directory);
+/// 3. synced: an fsync of its file (or the mbox); a maildir file is then
+///    linked into `new/`, after a pending record naming it; then an fsync
+///    of the directories whose entries changed (`new/` and `tmp/`; the
+///    pickup directory);
 /// 4. marked: a `@durable` line after its record, written only after 3;
 /// 5. only then `DELE n`.
 ///
@@ -72,20 +74,10 @@ import TestSupport
             // 1. Delivered.
             let firstWrite = try #require(entries.first { $0.call == "write" && $0.text == id }, "\(label): no write")
             let file = firstWrite.path
-            let delivered: FaultLog.Entry
-            switch delivery {
-            case .maildir:
-                let name = String(file.split(separator: "/").last!)
-                delivered = try #require(first(after: firstWrite.sequence) { $0.call == "link" && $0.path.hasSuffix("/new/" + name) },
-                                         "\(label): never linked into new/")
-                let pending = entries.last { $0.sequence < delivered.sequence && journal($0)?.pendingUIDs.contains(uid) == true }
-                #expect(pending != nil, "\(label): no pending record before the link")
-            case .exchange, .mbox:
-                // Its last write: the file's (or the mbox's) writes before another message's.
-                let next = first(after: firstWrite.sequence) { $0.call == "write" && !$0.text.isEmpty || $0.call == "fsync" }
-                delivered = entries.last { $0.call == "write" && $0.path == file && $0.sequence >= firstWrite.sequence
-                    && $0.sequence < (next?.sequence ?? Int.max) } ?? firstWrite
-            }
+            // Its last write: the file's (or the mbox's) writes before another message's.
+            let next = first(after: firstWrite.sequence) { $0.call == "write" && !$0.text.isEmpty || $0.call == "fsync" }
+            let delivered = entries.last { $0.call == "write" && $0.path == file && $0.sequence >= firstWrite.sequence
+                && $0.sequence < (next?.sequence ?? Int.max) } ?? firstWrite
             // 2. Recorded.
             let recorded = try #require(first(after: delivered.sequence) { journal($0)?.recordedUIDs.contains(uid) == true },
                                         "\(label): never recorded")
@@ -95,13 +87,26 @@ import TestSupport
                 $0.call == "fsync" && (delivery == .mbox ? $0.path == file : $0.path.contains("/" + baseName))
             }, "\(label): its file was never synced")
             var lastSync = fileSync
+            // A maildir file moves from tmp/ to new/ only once it is synced.
+            var linked: FaultLog.Entry?
+            if delivery == .maildir {
+                #expect(file.contains("/tmp/"), "\(label): written outside tmp/: \(file)")
+                let link = try #require(first(after: fileSync.sequence) { $0.call == "link" && $0.path.hasSuffix("/new/" + baseName) },
+                                        "\(label): never linked into new/ after its sync")
+                let pending = entries.last { $0.sequence < link.sequence && journal($0)?.pendingUIDs.contains(uid) == true }
+                #expect(pending != nil, "\(label): no pending record before the link")
+                #expect(!entries.contains { $0.sequence < fileSync.sequence && $0.call == "link" && $0.path.hasSuffix("/new/" + baseName) },
+                        "\(label): linked into new/ before its sync")
+                linked = link
+                lastSync = link
+            }
             let directories = switch delivery {
             case .maildir: [FaultInjection.resolved(rig.target) + "/new", FaultInjection.resolved(rig.target) + "/tmp"]
             case .exchange: [FaultInjection.resolved(rig.target)]
             case .mbox: [home]
             }
             for directory in directories {
-                let sync = first(after: fileSync.sequence) { $0.call == "fsync" && $0.path == directory }
+                let sync = first(after: (linked ?? fileSync).sequence) { $0.call == "fsync" && $0.path == directory }
                 func check() throws {
                     let directorySync = try #require(sync, "\(label): \(directory) never synced after the file")
                     #expect(directorySync.sequence < dele.sequence, "\(label): \(directory) synced after the DELE")
@@ -119,7 +124,8 @@ import TestSupport
             #expect(journalSync != nil, "\(label): the journal was never synced after its marker")
             // 5. The order.
             var steps = [("delivered", delivered), ("recorded", recorded), ("file synced", fileSync)]
-            if lastSync.sequence != fileSync.sequence { steps.append(("directories synced", lastSync)) }
+            if let linked { steps.append(("linked into new/", linked)) }
+            if lastSync.sequence != (linked ?? fileSync).sequence { steps.append(("directories synced", lastSync)) }
             steps += [("marked", marked), ("DELE", dele)]
             let calls = entries.map(\.description).joined(separator: "\n")
             // The record may come before the syncs (see 2).
