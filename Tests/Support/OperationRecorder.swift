@@ -26,18 +26,23 @@ import Foundation
 /// the first `recv` with data after it: what the server may have done at a
 /// crash depends on whether its QUIT came, and was answered. With
 /// ``bootIDFile``, reading `/proc/sys/kernel/random/boot_id` reads that file
-/// instead, so a later run can be told it is in another boot, or the same.
+/// instead, so a later run can be told it is in another boot, or the same;
+/// with ``procStatFile``, reading `/proc/stat` (whose `btime` line says when
+/// the machine booted) reads that file.
 public struct OperationRecorder: Sendable {
     /// Where the records go (appended; one `write` per record).
     public var logFile: String?
     public var pathPrefix: String?
     /// A file that replaces the kernel's boot id for the program.
     public var bootIDFile: String?
+    /// A file that replaces `/proc/stat` for the program.
+    public var procStatFile: String?
 
-    public init(logFile: String?, pathPrefix: String?, bootIDFile: String? = nil) {
+    public init(logFile: String?, pathPrefix: String?, bootIDFile: String? = nil, procStatFile: String? = nil) {
         self.logFile = logFile
         self.pathPrefix = pathPrefix
         self.bootIDFile = bootIDFile
+        self.procStatFile = procStatFile
     }
 
     /// The environment that makes a program run recorded.
@@ -50,6 +55,9 @@ public struct OperationRecorder: Sendable {
         }
         if let bootIDFile {
             environment["MPOP_BOOT_ID_FILE"] = bootIDFile
+        }
+        if let procStatFile {
+            environment["MPOP_PROC_STAT_FILE"] = procStatFile
         }
         return environment
     }
@@ -204,6 +212,8 @@ public struct OperationRecorder: Sendable {
         static const char *boot_id_path(const char *path) {
             const char *file = getenv("MPOP_BOOT_ID_FILE");
             if (file && path && strcmp(path, "/proc/sys/kernel/random/boot_id") == 0) return file;
+            file = getenv("MPOP_PROC_STAT_FILE");
+            if (file && path && strcmp(path, "/proc/stat") == 0) return file;
             return path;
         }
 

@@ -23,13 +23,22 @@ enum CrashLeftovers {
     /// message on, when everything from there to the end is provably
     /// theirs (``MboxRepair/cutUnrecorded(_:lockTimeout:)``). A file a
     /// mail reader has moved to `cur/` stays. Returns warnings for what
-    /// could not be removed.
-    static func remove(_ records: [UIDLsJournalRecord], fetchedAgain: ([UInt8]) -> Bool) -> [String] {
+    /// could not be removed. Where a batch of appends to an mbox began
+    /// (``MboxBatch``), and every message of the batch will be fetched
+    /// again, the mbox is cut back to there if nobody changed it since the
+    /// machine booted at `bootTime`
+    /// (``MboxRepair/cutCrashedBatch(_:bootTime:lockTimeout:cancellation:)``);
+    /// otherwise the append records decide.
+    static func remove(_ records: [UIDLsJournalRecord], bootTime: Int?,
+                       fetchedAgain: ([UInt8]) -> Bool) -> [String] {
         var warnings: [String] = []
         // Each mbox's messages, in order, with their appends.
         var mboxes: [(path: String, messages: [(uid: [UInt8], intents: [AppendIntent])])] = []
+        var batches: [String: (uid: [UInt8], batch: MboxBatch)] = [:]
         for record in records {
-            if let intent = record.intent {
+            if let batch = record.batch {
+                batches[batch.path] = (record.uid, batch)
+            } else if let intent = record.intent {
                 let index = mboxes.firstIndex { $0.path == intent.path } ?? {
                     mboxes.append((intent.path, []))
                     return mboxes.count - 1
@@ -46,6 +55,21 @@ enum CrashLeftovers {
                 if fetchedAgain(record.uid) {
                     removeFile(proof.path)
                 }
+            }
+        }
+        for (path, start) in batches {
+            // Every message of the batch will be fetched again (those whose
+            // records the crash took too: no DELE went out for them).
+            let messages = mboxes.first { $0.path == path }?.messages ?? []
+            guard fetchedAgain(start.uid), messages.allSatisfy({ fetchedAgain($0.uid) }) else { continue }
+            do {
+                if try MboxRepair.cutCrashedBatch(start.batch, bootTime: bootTime) != nil {
+                    mboxes.removeAll { $0.path == path }
+                }
+            } catch {
+                warnings.append("\(path): cannot remove what a delivery that a crash interrupted left: "
+                                + "\(error.explanation)")
+                mboxes.removeAll { $0.path == path }
             }
         }
         for mbox in mboxes {

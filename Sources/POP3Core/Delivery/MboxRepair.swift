@@ -90,6 +90,29 @@ enum MboxRepair {
         return try cut(fd, path: first.path, from: first.messageStart, oursUpTo: end, size: size)
     }
 
+    /// After a crash of the machine in the middle of a batch: cuts the
+    /// mbox back to where the batch began, when nobody changed the file
+    /// since the machine came back (its ctime, which no program can set,
+    /// is older than `bootTime`): then everything after the batch's start
+    /// was written before the crash, by the run that held the lock from
+    /// that point on. `nil` when that cannot be shown (changed since, or
+    /// no boot time): the caller falls back to the append records.
+    /// - Throws: ``DeliveryError`` when the mbox cannot be opened, locked,
+    ///   cut or synced.
+    static func cutCrashedBatch(_ batch: MboxBatch, bootTime: Int?, lockTimeout: Int = 10,
+                                cancellation: Cancellation = .never) throws(DeliveryError) -> Outcome? {
+        guard let bootTime else { return nil }
+        guard let fd = try openLocked(batch.path, lockTimeout: lockTimeout, cancellation: cancellation) else {
+            return .nothingOfOurs
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_ctim.tv_sec < bootTime else { return nil }
+        let size = Int64(info.st_size)
+        guard size > batch.offset else { return .nothingOfOurs }
+        return try cut(fd, path: batch.path, from: batch.offset, oursUpTo: size, size: size)
+    }
+
     /// Cuts the file at `start` when what is ours runs from there to its
     /// end; says what it did.
     private static func cut(_ fd: Int32, path: String, from start: Int64, oursUpTo ours: Int64,

@@ -232,7 +232,7 @@ public final class Retrieval {
             let text = String(decoding: uid, as: UTF8.self)
             return onServer.contains(text) && !seen.contains(text)
         }
-        for warning in CrashLeftovers.remove(dropped, fetchedAgain: refetched) {
+        for warning in CrashLeftovers.remove(dropped, bootTime: UIDLsJournalReplay.bootTime(), fetchedAgain: refetched) {
             observer?.warning(warning)
         }
     }

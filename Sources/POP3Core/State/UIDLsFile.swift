@@ -83,8 +83,15 @@ public final class UIDLsFile: SeenMessageStore {
     /// never completed; see ``SeenMessageStore/interruptedAppends``.
     public private(set) var interruptedAppends: [[AppendIntent]] = []
 
-    /// See ``SeenMessageStore/droppedRecords``.
-    public var droppedRecords: [UIDLsJournalRecord] { journal.droppedRecords }
+    /// See ``SeenMessageStore/droppedRecords``. A batch line
+    /// (``MboxBatch``) is left out when the UIDLs file changed since it
+    /// was written.
+    public private(set) var droppedRecords: [UIDLsJournalRecord] = []
+
+    /// The mboxes whose batch of appends began since the last marker.
+    private var openBatches: Set<String> = []
+    /// The CRC-32 of the file on disk, once a batch line needed it.
+    private var onDiskChecksum: UInt32?
 
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
@@ -194,7 +201,7 @@ public final class UIDLsFile: SeenMessageStore {
         // must not have its records checked against the bytes it cut.
         var appends: [(key: MessageKey, intents: [AppendIntent])] = []
         let records = try journal.readRecords()
-        for record in records {
+        for record in records where record.batch == nil {
             let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
             if let intent = record.intent {
                 // The first write of a new attempt at the message: the run
@@ -212,8 +219,11 @@ public final class UIDLsFile: SeenMessageStore {
             appends.removeAll { $0.key == key }
         }
         store.interruptedAppends = appends.map(\.intents)
+        let dropped = journal.droppedRecords
+        let checksum = dropped.contains { $0.batch != nil } ? UIDLsJournalRecord.crc32(bytes) : 0
+        store.droppedRecords = dropped.filter { $0.batch.map { $0.uidlsChecksum == checksum } ?? true }
         store.replayedOutcomeFiles = records.compactMap { $0.proof?.supervisor == nil ? nil : $0.proof?.path }
-        for record in records where record.intent == nil && (record.proof?.holds() ?? true) {
+        for record in records where record.intent == nil && record.batch == nil && (record.proof?.holds() ?? true) {
             if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
                 groups[index].uids.append(record.uid)
             } else {
@@ -357,7 +367,24 @@ public final class UIDLsFile: SeenMessageStore {
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
-        try journal.append([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), intent: intent)])
+        let record = UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), intent: intent)
+        guard intent.start == intent.messageStart, !openBatches.contains(intent.path) else {
+            try journal.append([record])
+            return
+        }
+        // The batch's first write: where it begins goes to disk before it.
+        if onDiskChecksum == nil {
+            var info = stat()
+            guard fstat(fd, &info) == 0,
+                  let checksum = FileStretch(fd: fd).checksumKeepingOpen(from: 0, count: Int64(info.st_size)) else {
+                throw UIDLsError.system(path: path, errno: errno)
+            }
+            onDiskChecksum = checksum
+        }
+        let batch = MboxBatch(path: intent.path, offset: intent.messageStart, uidlsChecksum: onDiskChecksum!)
+        try journal.appendDurably([UIDLsJournalRecord(host: host, user: user, uid: Array(uid.utf8), batch: batch),
+                                   record])
+        openBatches.insert(intent.path)
     }
 
     /// Marks the journal's records durable and syncs it.
@@ -367,6 +394,7 @@ public final class UIDLsFile: SeenMessageStore {
         // The messages are durable by now (the caller's promise), so their
         // UIDs count whether or not the marker makes it to the journal.
         unmarkedDelivered = []
+        openBatches = []
         try journal.markDurable()
     }
 
@@ -386,6 +414,7 @@ public final class UIDLsFile: SeenMessageStore {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         let withdrawn = unmarkedDelivered
         unmarkedDelivered = []
+        openBatches = []
         if !withdrawn.isEmpty {
             mergeDelivered()
             forget(withdrawn)

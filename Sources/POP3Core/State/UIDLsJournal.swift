@@ -113,6 +113,22 @@ final class UIDLsJournal {
         unmarked = true
     }
 
+    /// Appends the records and waits until they are on disk (with the
+    /// journal's name, when this process created it): for what must be
+    /// durable before the writes it announces. Unmarked all the same.
+    /// - Throws: ``UIDLsError/system(path:errno:)``.
+    func appendDurably(_ records: [UIDLsJournalRecord]) throws(UIDLsError) {
+        try append(records)
+        guard !isSuspended, fd >= 0 else { return }
+        guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
+        if createdDirectoryEntry {
+            if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
+                throw .system(path: FileSystem.directory(of: path), errno: error.code)
+            }
+            createdDirectoryEntry = false
+        }
+    }
+
     /// Whether the journal stopped recording for the rest of the run.
     private(set) var isSuspended = false
 

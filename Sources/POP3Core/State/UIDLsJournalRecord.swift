@@ -39,7 +39,16 @@
 /// pop.example.org alice 42 /home/alice/.mpop_uidls/alice_at_host.mda-811.3 agent 812 1b2c3d4e
 /// ```
 ///
-/// The records differ in their number of fields (4, 6, 7, 8 and 9).
+/// The line that starts a batch of appends to an mbox (``MboxBatch``),
+/// synced before the batch's first byte, names the mbox, its size then and
+/// the CRC-32 of the UIDLs file, after the UID of the batch's first message:
+///
+/// ```
+/// pop.example.org alice 42 /home/alice/mbox batch 40960 5f0e3a21 6a7b8c9d
+/// ```
+///
+/// The records differ in their number of fields (4, 6, 7, 8 and 9), and
+/// where the number is the same, in their fifth field (`agent`, `batch`).
 public struct UIDLsJournalRecord: Equatable, Sendable {
     public var host: String
     public var user: String
@@ -48,18 +57,26 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     public var proof: DeliveryProof?
     /// For an append record: what was about to be appended.
     public var intent: AppendIntent?
+    /// For the start of a batch of appends to an mbox.
+    public var batch: MboxBatch?
 
-    public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil, intent: AppendIntent? = nil) {
+    public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil, intent: AppendIntent? = nil,
+                batch: MboxBatch? = nil) {
         self.host = host
         self.user = user
         self.uid = uid
         self.proof = proof
         self.intent = intent
+        self.batch = batch
     }
 
     /// The fields after the UID, encoded: a pending record's proof or an
     /// append record's stretch.
     private var extraFields: [[UInt8]] {
+        if let batch {
+            return [Self.percentEncode(Array(batch.path.utf8)), Array("batch".utf8), Array(String(batch.offset).utf8),
+                    Self.hex(batch.uidlsChecksum)]
+        }
         if let proof, let supervisor = proof.supervisor {
             return [Self.percentEncode(Array(proof.path.utf8)), Array("agent".utf8), Array(String(supervisor).utf8)]
         }
@@ -103,7 +120,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     /// (the journal writes one record per delivered message).
     func encode(into text: inout [UInt8]) {
         let start = text.count
-        let extra = (proof == nil && intent == nil) ? [] : extraFields
+        let extra = (proof == nil && intent == nil && batch == nil) ? [] : extraFields
         let longest = 3 * (host.utf8.count + user.utf8.count + uid.count)
             + extra.reduce(0) { $0 + $1.count + 1 } + 16
         text.append(contentsOf: repeatElement(0, count: longest))
@@ -164,12 +181,22 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         var records: [UIDLsJournalRecord] = []
         var start = 0
         while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            if let record = decode(bytes[start..<end]) {
+            if let record = decode(afterHole(bytes[start..<end])) {
                 records.append(record)
             }
             start = end + 1
         }
         return records
+    }
+
+    /// What follows the last zero byte of a line: a crash that lost a
+    /// write of the journal but kept a later one leaves zeros where the
+    /// lost write was, glued to the next line; no line has a zero byte of
+    /// its own (the fields are percent-encoded), so the text after the
+    /// zeros is a whole line of its own.
+    static func afterHole(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let zero = line.lastIndex(of: 0) else { return line }
+        return line[(zero + 1)...]
     }
 
     /// One line without its line feed, or `nil` when it is not an intact record.
@@ -186,11 +213,16 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         }
         var proof: DeliveryProof?
         var intent: AppendIntent?
+        var batch: MboxBatch?
         func number(_ field: ArraySlice<UInt8>) -> Int64? { Int64(String(decoding: field, as: UTF8.self)) }
         func checksumField(_ field: ArraySlice<UInt8>) -> UInt32? {
             field.count == 8 ? UInt32(String(decoding: field, as: UTF8.self), radix: 16) : nil
         }
-        if fields.count == 6 || fields.count == 8 {
+        if fields.count == 8 && fields[4].elementsEqual("batch".utf8) {
+            guard let path = percentDecode(fields[3]), let offset = number(fields[5]),
+                  let sum = checksumField(fields[6]) else { return nil }
+            batch = MboxBatch(path: String(decoding: path, as: UTF8.self), offset: offset, uidlsChecksum: sum)
+        } else if fields.count == 6 || fields.count == 8 {
             guard let path = percentDecode(fields[3]), let size = number(fields[4]) else { return nil }
             proof = DeliveryProof(path: String(decoding: path, as: UTF8.self), size: size)
             if fields.count == 8 {
@@ -217,7 +249,8 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
             guard intent!.pieces.count == sums.count else { return nil }
         }
         return UIDLsJournalRecord(host: String(decoding: host, as: UTF8.self),
-                                  user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof, intent: intent)
+                                  user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof, intent: intent,
+                                  batch: batch)
     }
 
     static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {

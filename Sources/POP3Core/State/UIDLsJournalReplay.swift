@@ -55,7 +55,7 @@ public enum UIDLsJournalReplay {
         var boot: String?
         var start = 0
         while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = bytes[start..<end]
+            let line = UIDLsJournalRecord.afterHole(bytes[start..<end])
             start = end + 1
             if line.elementsEqual(durableLine) {
                 accepted += pending.map(\.record)
@@ -75,6 +75,20 @@ public enum UIDLsJournalReplay {
         }
         let survivors = pending.filter(survives)
         return (accepted + survivors.map(\.record), !survivors.isEmpty, pending.filter { !survives($0) }.map(\.record))
+    }
+
+    /// When the machine booted, in seconds since the epoch (`btime` in
+    /// `/proc/stat`), or `nil` when it cannot be read.
+    public static func bootTime() -> Int? {
+        let fd = open("/proc/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard case .success(let bytes) = FileSystem.readAll(fd) else { return nil }
+        let prefix = Array("btime ".utf8)
+        for line in bytes.split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
+            return Int(String(decoding: line.dropFirst(prefix.count), as: UTF8.self))
+        }
+        return nil
     }
 
     /// The kernel's id of this boot, or `nil` when it cannot be read.

@@ -22,7 +22,7 @@ import TestSupport
             Self.pending("1", whole, size: 16), Self.pending("2", empty, size: 16), Self.pending("3", kept, size: 18),
             Self.pending("4", maildir + "/new/never-came", size: 5),
         ]
-        let warnings = CrashLeftovers.remove(records) { $0 != Array("3".utf8) }
+        let warnings = CrashLeftovers.remove(records, bootTime: nil) { $0 != Array("3".utf8) }
         #expect(warnings.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: whole))
         #expect(!FileManager.default.fileExists(atPath: empty))
@@ -38,7 +38,7 @@ import TestSupport
         let waiting = try dir.write("Mail/tmp/1.M1P1Q1.host", "Subject: 1\n")
         let other = try dir.write("Mail/tmp/1.M1P9Q9.host", "someone else's")
         let records = [Self.pending("1", maildir + "/new/1.M1P1Q1.host", size: 16)]
-        #expect(CrashLeftovers.remove(records) { _ in false }.isEmpty)
+        #expect(CrashLeftovers.remove(records, bootTime: nil) { _ in false }.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: waiting))
         #expect(FileManager.default.fileExists(atPath: other), "only what a record names")
     }
@@ -95,7 +95,7 @@ import TestSupport
         try handle.close()
         #expect(records.filter { $0.uid == Array("b".utf8) }.count >= 2, "the second message takes two writes")
         records.remove(at: records.firstIndex { $0.uid == Array("b".utf8) }!)
-        #expect(CrashLeftovers.remove(records) { _ in true }.isEmpty)
+        #expect(CrashLeftovers.remove(records, bootTime: nil) { _ in true }.isEmpty)
         #expect(FileManager.default.contents(atPath: path)?.count == Int(start))
         #expect(FileManager.default.contents(atPath: path) == Data(before.utf8))
     }
@@ -117,9 +117,9 @@ import TestSupport
             try sink.close()
             ends.append(UInt64((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0))
         }
-        #expect(CrashLeftovers.remove(records) { $0 == Array("b".utf8) }.isEmpty)
+        #expect(CrashLeftovers.remove(records, bootTime: nil) { $0 == Array("b".utf8) }.isEmpty)
         #expect(FileManager.default.contents(atPath: path)?.count == Int(ends[0]))
-        #expect(CrashLeftovers.remove(records) { _ in false }.isEmpty)
+        #expect(CrashLeftovers.remove(records, bootTime: nil) { _ in false }.isEmpty)
         #expect(FileManager.default.contents(atPath: path)?.count == Int(ends[0]))
     }
 
@@ -140,8 +140,29 @@ import TestSupport
         handle.write(Data("From other@example.org Sat Jan  1 00:00:00 2000\n\nnot ours\n\n".utf8))
         try handle.close()
         let before = FileManager.default.contents(atPath: path)
-        let warnings = CrashLeftovers.remove(records) { _ in true }
+        let warnings = CrashLeftovers.remove(records, bootTime: nil) { _ in true }
         #expect(warnings.count == 1 && warnings[0].contains("not ours"), "\(warnings)")
         #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    /// A batch of appends whose append records a power loss took, all of
+    /// them: only the durable batch line says where it began. The mbox is
+    /// cut back to there when nobody changed it since the machine booted;
+    /// when someone did (a ctime after the boot) or a message of the batch
+    /// will not be fetched again, it stays.
+    @Test(arguments: [(bootAfter: true, fetchedAgain: true), (bootAfter: false, fetchedAgain: true),
+                      (bootAfter: true, fetchedAgain: false)])
+    func aBatchWhoseAppendRecordsAreLostIsCutBackToItsStart(bootAfter: Bool, fetchedAgain: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let before = "From old@example.org Sat Jan  1 00:00:00 2000\nSubject: old\n\nold mail\n\n"
+        let path = try dir.write("mbox", before + "From x@example.org Wed Dec  2 03:58:43 2026\nSubject: a\n\npart")
+        let batch = MboxBatch(path: path, offset: Int64(before.utf8.count), uidlsChecksum: 0)
+        let records = [UIDLsJournalRecord(host: "h", user: "u", uid: Array("a".utf8), batch: batch)]
+        let now = Int(time(nil))
+        let contents = FileManager.default.contents(atPath: path)
+        let warnings = CrashLeftovers.remove(records, bootTime: bootAfter ? now + 2 : now - 3600) { _ in fetchedAgain }
+        #expect(warnings.isEmpty)
+        let cut = bootAfter && fetchedAgain
+        #expect(FileManager.default.contents(atPath: path) == (cut ? Data(before.utf8) : contents))
     }
 }

@@ -141,6 +141,46 @@ import TestSupport
         #expect(UIDLsJournalRecord.decode(damaged.encoded.dropLast()[...]) == nil)
     }
 
+    /// The first write of each batch into an mbox goes after a batch line
+    /// that is synced first; later messages of the batch add none, and the
+    /// line neither counts as a delivery nor ends the message's appends.
+    @Test func eachBatchBeginsWithADurableLine() throws {
+        let dir = try TemporaryDirectory()
+        let (_, intents, _) = try deliver(Self.longMessage, after: Self.before, in: dir)
+        let listed = UIDLsSerializer.header + " 1 other v\nold\n"
+        let uidls = try dir.write("uidls", listed)
+        let store = try UIDLsFile.open(path: uidls)
+        try store.recordAppend("m", intent: intents[0], host: "h", user: "u")
+        try store.recordAppend("m", intent: intents[1], host: "h", user: "u")
+        let end = intents.last!.end
+        let mbox = intents[0].path
+        let second = AppendIntent(path: mbox, messageStart: end, start: end, end: end, pieceChecksums: [])
+        try store.recordAppend("n", intent: second, host: "h", user: "u")
+        try store.makeRecordsDurable()
+        try store.recordAppend("o", intent: second, host: "h", user: "u")
+        store.close()
+        let text = try #require(FileManager.default.contents(atPath: uidls + ".journal"))
+        let records = UIDLsJournalRecord.decodeAll(Array(text))
+        let batches = records.compactMap(\.batch)
+        let checksum = UIDLsJournalRecord.crc32(Array(listed.utf8))
+        #expect(batches == [MboxBatch(path: mbox, offset: intents[0].messageStart, uidlsChecksum: checksum),
+                            MboxBatch(path: mbox, offset: second.messageStart, uidlsChecksum: checksum)])
+        #expect(records.map { String(decoding: $0.uid, as: UTF8.self) } == ["m", "m", "m", "n", "o", "o"])
+        #expect(records.first?.batch != nil && records[4].batch != nil)
+        let next = try UIDLsFile.open(path: uidls)
+        #expect(next.uids(host: "h", user: "u").isEmpty)
+        #expect(next.interruptedAppends.map { $0.count } == [2, 1, 1], "the batch lines end no message's appends")
+        next.close()
+    }
+
+    @Test func aBatchLineRoundTripsThroughTheJournal() throws {
+        let batch = MboxBatch(path: "/home/a b/mbox", offset: 40960, uidlsChecksum: 0x5f0e3a21)
+        let record = UIDLsJournalRecord(host: "h", user: "u", uid: Array("42".utf8), batch: batch)
+        let line = record.encoded
+        #expect(String(decoding: line, as: UTF8.self).hasPrefix("h u 42 /home/a%20b/mbox batch 40960 5f0e3a21 "))
+        #expect(UIDLsJournalRecord.decode(line.dropLast()[...]) == record)
+    }
+
     /// A message killed mid-write twice: the second run cut the first
     /// attempt and wrote it again from the same offset, then was killed
     /// too. Only the second attempt is reported; with both, the first

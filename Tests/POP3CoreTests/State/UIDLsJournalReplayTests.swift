@@ -23,6 +23,20 @@ import TestSupport
         #expect(!UIDLsJournalReplay.replay(journal, currentBootID: "B").unmarked)
     }
 
+    /// A crash kept a later write of the journal but lost an earlier one:
+    /// zeros where the lost line was, glued to the next line, which still
+    /// counts; the lost one does not.
+    @Test func aLineAfterAHoleLeftByALostWriteCounts() {
+        let lost = Self.record("2")
+        let journal = Self.boot("A") + Self.record("1") + [UInt8](repeating: 0, count: lost.count) + Self.record("3")
+            + Self.marker
+        #expect(uids(journal, boot: "B") == ["1", "3"])
+        #expect(UIDLsJournalRecord.decodeAll(journal).map { String(decoding: $0.uid, as: UTF8.self) } == ["1", "3"])
+        // A torn line before the zeros goes with them.
+        let torn = Self.boot("A") + Array(Self.record("1").dropLast(5)) + [0, 0] + Self.record("3") + Self.marker
+        #expect(uids(torn, boot: "B") == ["3"])
+    }
+
     @Test func unmarkedRecordsCountOnlyInTheBootThatWroteThem() {
         let journal = Self.boot("A") + Self.record("1") + Self.marker + Self.record("2")
         #expect(uids(journal, boot: "A") == ["1", "2"])

@@ -214,6 +214,9 @@ final class CrashStateExplorer {
 
         var checked: Set<Key> = []
         let sameBoot = try OperationRecorder(logFile: nil, pathPrefix: nil, bootIDFile: bootIDFile).environment()
+        // After a power loss the machine booted after every file was written.
+        let procStat = scratch.url("proc-stat")
+        let laterBoot = try OperationRecorder(logFile: nil, pathPrefix: nil, procStatFile: procStat).environment()
         for point in states.crashPoints {
             let server = states.serverStates(at: point)
             var servers: [(name: String, copy: String)] = []
@@ -231,8 +234,8 @@ final class CrashStateExplorer {
                         tally.statesChecked += 1
                         let what = "\(scenario): \(state.description), \(serverName), "
                             + (boot ? "same boot (a kill)" : "after a power loss")
-                        try check(state.tree, server: copy, environment: boot ? sameBoot : [:], sameBoot: boot,
-                                  description: what, into: &tally)
+                        try check(state.tree, server: copy, environment: boot ? sameBoot : laterBoot, sameBoot: boot,
+                                  procStat: procStat, description: what, into: &tally)
                     }
                 }
             }
@@ -265,8 +268,9 @@ final class CrashStateExplorer {
     /// Puts the state and the server's copy in place, runs mpop, and
     /// counts what it did.
     private func check(_ tree: FileTree, server: String, environment: [String: String], sameBoot: Bool,
-                       description: String, into tally: inout Tally) throws {
+                       procStat: String, description: String, into tally: inout Tally) throws {
         try tree.write(to: home.path)
+        try "btime \(Int(Date().timeIntervalSince1970) + 1)\n".write(toFile: procStat, atomically: false, encoding: .utf8)
         try DirectoryCopy.replace(mailbox.maildir, with: server)
         let durable = durableUIDs(in: tree)
         let result = try run(environment: environment)
