@@ -6,13 +6,14 @@ import Glibc
 /// (mpop `delivery.c`, maildir method).
 ///
 /// A message is written to `tmp/<sec>.M<usec>P<pid>Q<seq>.<host>` (created
-/// exclusively, mode 0600), then hard-linked to `new/` and unlinked from
-/// `tmp/`. Where the file system refuses hard links (EPERM, ENOTSUP, EXDEV,
-/// ...) it is renamed instead. The directory must exist with `tmp/` and
-/// `new/`; nothing is created.
+/// exclusively, mode 0600); once it is synced it is hard-linked to `new/`
+/// and unlinked from `tmp/`. Where the file system refuses hard links
+/// (EPERM, ENOTSUP, EXDEV, ...) it is renamed instead. The directory must
+/// exist with `tmp/` and `new/`; nothing is created.
 ///
-/// Unlike mpop, which syncs every file before linking it, ``syncCommitted()``
-/// syncs the batch's files and then `new/` and `tmp/` once; and mpop's
+/// Unlike mpop, which syncs and links every file on its own,
+/// ``syncCommitted()`` syncs the batch's files, links them all, and then
+/// syncs `new/` and `tmp/` once; and mpop's
 /// `chdir` into the maildir and `umask(077)` are not copied: the sink works
 /// relative to a descriptor of the directory, and gives its files mode 0600
 /// itself.
