@@ -64,7 +64,7 @@ public final class ResponderServer: @unchecked Sendable {
                 makeResponder: @escaping @Sendable () -> any LineResponder) throws {
         self.readTimeout = readTimeout
         self.makeResponder = makeResponder
-        (listener, self.port) = try Self.listen(host: host, port: port)
+        (listener, self.port) = try Loopback.listen(host: host, port: port)
         let thread = Thread { [self] in
             serve()
             done.signal()
@@ -94,29 +94,6 @@ public final class ResponderServer: @unchecked Sendable {
         return stopping
     }
 
-    static func listen(host: String, port: Int) throws -> (Int32, Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr(host)
-        address.sin_port = UInt16(port).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0, Glibc.listen(fd, 4) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     private func serve() {
         while !isStopping {
             var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
@@ -132,9 +109,9 @@ public final class ResponderServer: @unchecked Sendable {
     }
 
     private func converse(_ client: Int32, _ responder: any LineResponder) {
-        var buffer: [UInt8] = []
+        var reader = SocketLines(client, maximumLength: 65_536)
         guard perform(responder.greet(), on: client) else { return }
-        while !isStopping, let line = readLine(client, &buffer) {
+        while !isStopping, let line = reader.nextLine(timeout: readTimeout) {
             lock.lock()
             lines.append(line)
             lock.unlock()
@@ -147,10 +124,10 @@ public final class ResponderServer: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let bytes):
-                guard sendAll(bytes, client) else { return false }
+                guard Loopback.sendAll(client, bytes, timeout: readTimeout) else { return false }
             case .stream(let chunk, let limit):
                 var sent = 0
-                while sent < limit, !isStopping, sendAll(chunk, client) {
+                while sent < limit, !isStopping, Loopback.sendAll(client, chunk, timeout: readTimeout) {
                     sent += chunk.count
                 }
                 return false
@@ -159,37 +136,5 @@ public final class ResponderServer: @unchecked Sendable {
             }
         }
         return true
-    }
-
-    private func sendAll(_ bytes: [UInt8], _ client: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            var descriptor = pollfd(fd: client, events: Int16(POLLOUT), revents: 0)
-            guard poll(&descriptor, 1, Int32(readTimeout * 1000)) == 1 else { return false }
-            let n = bytes[offset...].withUnsafeBytes {
-                send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            guard n > 0 else { return false }
-            offset += n
-        }
-        return true
-    }
-
-    private func readLine(_ client: Int32, _ buffer: inout [UInt8]) -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 10) {
-                var line = Array(buffer[..<newline])
-                buffer.removeFirst(newline + 1)
-                if line.last == 13 { line.removeLast() }
-                return String(decoding: line, as: UTF8.self)
-            }
-            if buffer.count > 65_536 { buffer.removeAll() }
-            var descriptor = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, Int32(readTimeout * 1000)) == 1 else { return nil }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = recv(client, &chunk, chunk.count, 0)
-            guard n > 0 else { return nil }
-            buffer += chunk[..<n]
-        }
     }
 }

@@ -54,27 +54,7 @@ public final class ScriptedServer: @unchecked Sendable {
     public init(steps: [Step], readTimeout: Double = 20) throws {
         self.steps = steps
         self.readTimeout = readTimeout
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0, listen(fd, 4) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Loopback.listen()
         let thread = Thread { [self] in
             run()
             done.signal()
@@ -140,25 +120,23 @@ public final class ScriptedServer: @unchecked Sendable {
     }
 
     private func acceptClient() -> Int32? {
-        var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, Int32(readTimeout * 1000)) == 1 else {
+        guard let client = Loopback.accept(listener, timeout: readTimeout) else {
             note("no client connected")
             return nil
         }
-        let client = accept(listener, nil, nil)
-        return client >= 0 ? client : nil
+        return client
     }
 
     private func run() {
         guard var client = acceptClient() else { return }
-        var buffer: [UInt8] = []
+        var reader = SocketLines(client)
         defer { if client >= 0 { close(client) } }
         for step in steps {
             switch step {
             case .send(let bytes):
                 _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             case .expect(let expected):
-                guard let line = readLine(client, &buffer) else {
+                guard let line = reader.nextLine(timeout: readTimeout) else {
                     note("expected \(expected ?? "a line"), but the client closed the connection or went silent")
                     return
                 }
@@ -174,29 +152,13 @@ public final class ScriptedServer: @unchecked Sendable {
             case .drop:
                 close(client)
                 client = -1
+                reader = SocketLines(client)
             case .accept:
                 if client >= 0 { close(client) }
-                buffer = []
                 guard let next = acceptClient() else { return }
                 client = next
+                reader = SocketLines(client)
             }
-        }
-    }
-
-    private func readLine(_ client: Int32, _ buffer: inout [UInt8]) -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 10) {
-                var line = Array(buffer[..<newline])
-                buffer.removeFirst(newline + 1)
-                if line.last == 13 { line.removeLast() }
-                return String(decoding: line, as: UTF8.self)
-            }
-            var descriptor = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, Int32(readTimeout * 1000)) == 1 else { return nil }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = recv(client, &chunk, chunk.count, 0)
-            guard n > 0 else { return nil }
-            buffer += chunk[..<n]
         }
     }
 }

@@ -123,20 +123,8 @@ import TestSupport
     @Test func silentServerTimesOutDuringTheHandshake() throws {
         // A listening socket that is never accepted: the kernel completes the
         // TCP handshake, nobody answers the ClientHello.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try Loopback.listen(backlog: 1)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddr in
-                bind(listener, sockaddr, length)
-                listen(listener, 1)
-                return getsockname(listener, sockaddr, &length)
-            }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
         let plain = try plainConnection(to: port, timeout: 1)
         let error = reportableError {
             try GnuTLSStarter().startTLS(over: plain, settings: TLSSettings(serverName: "localhost", certCheck: false))

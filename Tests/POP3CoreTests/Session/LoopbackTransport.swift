@@ -1,5 +1,6 @@
 import Foundation
 import POP3Core
+import TestSupport
 
 /// A minimal TCP transport to 127.0.0.1 for tests against real or scripted
 /// servers (the product's socket code lives elsewhere).
@@ -10,18 +11,7 @@ final class LoopbackTransport: SocketBackedTransport {
     private var isClosed = false
 
     init(port: Int) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
+        guard let fd = Loopback.connect(port: port) else {
             throw MessageError("cannot connect to 127.0.0.1, port \(port)", exitStatus: .tempFail)
         }
         socketDescriptor = fd

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A one-connection server on loopback (IPv4, IPv6) or a unix socket, which
 /// runs `script` on the accepted socket in a thread and then closes it.
@@ -19,16 +20,7 @@ final class ScriptedListener: @unchecked Sendable {
         let localPort: Int
         switch kind {
         case .ipv4:
-            listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            try Self.bind(listener, &address)
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-            }
-            localPort = Int(UInt16(bigEndian: address.sin_port))
+            (listener, localPort) = try Loopback.bind()
         case .ipv6:
             listener = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in6()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// A TCP server on 127.0.0.1 that hands every connection to a closure on its
 /// own thread, so a test can misbehave in ways a line script cannot:
@@ -16,26 +17,7 @@ final class HostileServer: @unchecked Sendable {
     private let finished = DispatchGroup()
 
     init(handler: @escaping @Sendable (HostileConnection) -> Void) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Loopback.listen(backlog: 8)
         finished.enter()
         Thread { [self] in
             acceptLoop(handler)
@@ -85,22 +67,19 @@ final class HostileServer: @unchecked Sendable {
 /// One client connection, as a handler sees it. Every read has a deadline.
 final class HostileConnection: @unchecked Sendable {
     let fd: Int32
-    private var buffer: [UInt8] = []
+    private var reader: SocketLines
     /// Lines the client sent.
     private(set) var received: [String] = []
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32) {
+        self.fd = fd
+        reader = SocketLines(fd)
+    }
 
     /// Sends bytes; false once the client has gone.
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        Loopback.sendAll(fd, bytes)
     }
 
     /// Sends a line and CRLF.
@@ -110,22 +89,9 @@ final class HostileConnection: @unchecked Sendable {
     /// The next line from the client without its line ending, or nil when
     /// it closed or stayed silent for `timeout` seconds.
     func readLine(timeout: Double = 20) -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 10) {
-                var bytes = Array(buffer[..<newline])
-                buffer.removeFirst(newline + 1)
-                if bytes.last == 13 { bytes.removeLast() }
-                let text = String(decoding: bytes, as: UTF8.self)
-                received.append(text)
-                return text
-            }
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, Int32(timeout * 1000)) == 1 else { return nil }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = recv(fd, &chunk, chunk.count, 0)
-            guard n > 0 else { return nil }
-            buffer += chunk[..<n]
-        }
+        let line = reader.nextLine(timeout: timeout)
+        if let line { received.append(line) }
+        return line
     }
 
     /// Sends `chunk` again and again until the client goes away or `limit` bytes were sent.

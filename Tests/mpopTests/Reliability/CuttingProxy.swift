@@ -18,18 +18,7 @@ final class CuttingProxy: @unchecked Sendable {
     var bytesPassed: Int { lock.lock(); defer { lock.unlock() }; return passed }
 
     init(targetPort: Int, cutAfter: Int) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard fd >= 0, bound == 0, listen(fd, 1) == 0 else { throw MessageFailure("proxy cannot listen") }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Loopback.listen(backlog: 1)
         Thread { [self] in
             relay(targetPort: targetPort, cutAfter: cutAfter)
             done.signal()
@@ -43,26 +32,13 @@ final class CuttingProxy: @unchecked Sendable {
 
     deinit { close(listener) }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        return address
-    }
-
     private func relay(targetPort: Int, cutAfter: Int) {
         var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
         guard poll(&waiting, 1, 30_000) == 1 else { return }
         let client = accept(listener, nil, nil)
         guard client >= 0 else { return }
         let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: UInt16(targetPort))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let connected = Loopback.connect(server, port: targetPort)
         defer {
             // An abortive close (RST) as a dying link or server would give.
             var hard = linger(l_onoff: 1, l_linger: 0)
