@@ -13,11 +13,10 @@ public final class DovecotServer: @unchecked Sendable {
     public let ca: ThrowawayCA
     public let port: Int
     public let tlsPort: Int
-    private let process: ChildProcess
+    private let server: ServerProcess
     private let passwdFile: String
     private let mailUID: uid_t
     private let mailGID: gid_t
-    private var stopped = false
 
     /// Starts dovecot; `certificate` replaces the default one for `localhost`
     /// (for tests of expired or wrong-host certificates).
@@ -26,10 +25,12 @@ public final class DovecotServer: @unchecked Sendable {
         try Prerequisites.requireDovecot()
         self.ca = try ca ?? ThrowawayCA()
         let issued = try certificate ?? self.ca.issueServerCertificate(name: "dovecot-server")
-        directory = try TemporaryDirectory(prefix: "mpop-dovecot")
+        let directory = try TemporaryDirectory(prefix: "mpop-dovecot")
+        self.directory = directory
         // dovecot's processes must reach these files after dropping privileges.
         chmod(directory.path, 0o755)
-        passwdFile = try directory.write("passwd", "", mode: 0o644)
+        let passwdFile = try directory.write("passwd", "", mode: 0o644)
+        self.passwdFile = passwdFile
         let certFile = try directory.write("server.pem", try String(contentsOfFile: issued.certificateFile, encoding: .utf8))
         let keyFile = try directory.write("server.key", try String(contentsOfFile: issued.keyFile, encoding: .utf8))
 
@@ -50,9 +51,8 @@ public final class DovecotServer: @unchecked Sendable {
                 + "default_internal_group = \(group)\n"
         }
 
-        var lastError: Error?
-        for _ in 0..<5 {
-            let plain = try FreePort.next(), secure = try FreePort.next()
+        server = try ServerProcess(portCount: 2, launch: { ports in
+            let (plain, secure) = (ports[0], ports[1])
             let configuration = """
                 base_dir = \(directory.url("run"))
                 state_dir = \(directory.url("state"))
@@ -97,20 +97,15 @@ public final class DovecotServer: @unchecked Sendable {
 
                 """
             let configFile = try directory.write("dovecot.conf", configuration, mode: 0o644)
-            let process = try ChildProcess("/usr/sbin/dovecot", ["-F", "-c", configFile],
-                                           environment: ["PATH": "/usr/sbin:/usr/bin:/bin"],
-                                           stderr: directory.url("dovecot.stderr"))
-            if FreePort.waitUntilListening(plain) && FreePort.waitUntilListening(secure) {
-                self.process = process
-                self.port = plain
-                self.tlsPort = secure
-                return
-            }
-            process.terminate()
+            return try ChildProcess("/usr/sbin/dovecot", ["-F", "-c", configFile],
+                                    environment: ["PATH": "/usr/sbin:/usr/bin:/bin"],
+                                    stderr: directory.url("dovecot.stderr"))
+        }, failure: { _ in
             let log = (try? String(contentsOfFile: directory.url("dovecot.log"), encoding: .utf8)) ?? ""
-            lastError = MessageFailure("dovecot did not start listening; its log:\n\(log)")
-        }
-        throw lastError ?? MessageFailure("dovecot did not start")
+            return MessageFailure("dovecot did not start listening; its log:\n\(log)")
+        })
+        port = server.ports[0]
+        tlsPort = server.ports[1]
     }
 
     /// Adds a user with an empty maildir and returns the mailbox.
@@ -133,7 +128,7 @@ public final class DovecotServer: @unchecked Sendable {
     }
 
     /// The master process, whose children serve the sessions.
-    public var masterPID: pid_t { process.pid }
+    public var masterPID: pid_t { server.process.pid }
 
     /// dovecot's log, for failure messages.
     public var log: String {
@@ -141,11 +136,10 @@ public final class DovecotServer: @unchecked Sendable {
     }
 
     public func stop() {
-        guard !stopped else { return }
-        stopped = true
-        process.terminate()
+        server.stop()
     }
 
+    /// Ends the server before its directory is removed.
     deinit {
         stop()
     }

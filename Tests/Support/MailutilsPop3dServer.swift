@@ -18,8 +18,7 @@ public final class MailutilsPop3dServer: @unchecked Sendable {
     public let port: Int
     public let user = "joe@localhost"
     public let password = "secret"
-    private let process: ChildProcess
-    private var stopped = false
+    private let server: ServerProcess
 
     /// The SHA-512 crypt(3) hash of ``password`` with the salt `saltsalt`,
     /// as the passwd file wants it.
@@ -30,17 +29,15 @@ public final class MailutilsPop3dServer: @unchecked Sendable {
     /// configuration language) added to the harness's own.
     public init(configuration: String = "") throws {
         let program = try Self.program.get()
-        directory = try TemporaryDirectory(prefix: "mpop-mailutils")
+        let directory = try TemporaryDirectory(prefix: "mpop-mailutils")
+        self.directory = directory
         let home = try directory.makeDirectory("home")
         _ = try directory.makeDirectory("passwd")
         // virtdomain: the user is joe@localhost, the file is named after the domain.
         _ = try directory.write("passwd/localhost",
                                 "joe:\(Self.passwordHash):\(getuid()):\(getgid())::\(home):/bin/sh\n")
         let log = directory.url("pop3d.log")
-        var lastPort = 0
-        for _ in 0..<5 {
-            let port = try FreePort.next()
-            lastPort = port
+        server = try ServerProcess(launch: { ports in
             let config = try directory.write("pop3d.conf", """
                 logging { syslog no; };
                 mode daemon;
@@ -51,30 +48,25 @@ public final class MailutilsPop3dServer: @unchecked Sendable {
                   authorization virtdomain;
                 };
                 virtdomain { passwd-dir "\(directory.url("passwd"))"; };
-                server 127.0.0.1:\(port) { };
+                server 127.0.0.1:\(ports[0]) { };
                 \(configuration)
 
                 """)
-            let process = try ChildProcess(program, ["--config-file=\(config)"],
-                                           environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
-                                           stdout: log, stderr: log)
-            if FreePort.waitUntilListening(port) {
-                self.process = process
-                self.port = port
-                return
-            }
-            process.terminate()
-        }
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        throw MessageFailure("GNU mailutils pop3d did not start listening on port \(lastPort); its log:\n\(output)")
+            return try ChildProcess(program, ["--config-file=\(config)"],
+                                    environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
+                                    stdout: log, stderr: log)
+        }, failure: { ports in
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return MessageFailure("GNU mailutils pop3d did not start listening on port \(ports[0]); its log:\n\(output)")
+        })
+        port = server.ports[0]
     }
 
     public func stop() {
-        guard !stopped else { return }
-        stopped = true
-        process.terminate()
+        server.stop()
     }
 
+    /// Ends the server before its directory is removed.
     deinit {
         stop()
     }

@@ -8,39 +8,30 @@ public final class MpopdServer: @unchecked Sendable {
     public let mailbox: ServerMailbox
     public let user: String
     public let password: String
-    private let process: ChildProcess
-    private var stopped = false
+    private let server: ServerProcess
 
     public init(user: String = "joe", password: String = "secret") throws {
         try Prerequisites.requireMpopd()
         directory = try TemporaryDirectory(prefix: "mpop-mpopd")
-        mailbox = ServerMailbox(maildir: try directory.makeMaildir("maildir"))
+        let mailbox = ServerMailbox(maildir: try directory.makeMaildir("maildir"))
+        self.mailbox = mailbox
         self.user = user
         self.password = password
-        var lastPort = 0
-        for _ in 0..<5 {
-            let port = try FreePort.next()
-            lastPort = port
-            let process = try ChildProcess("/usr/bin/mpopd",
-                                           ["--port=\(port)", "--auth=\(user),echo \(password)",
-                                            "--maildir=\(mailbox.maildir)"],
-                                           environment: ["PATH": "/usr/bin:/bin"])
-            if FreePort.waitUntilListening(port) {
-                self.process = process
-                self.port = port
-                return
-            }
-            process.terminate()
-        }
-        throw MessageFailure("mpopd did not start listening on port \(lastPort)")
+        server = try ServerProcess(launch: { ports in
+            try ChildProcess("/usr/bin/mpopd",
+                             ["--port=\(ports[0])", "--auth=\(user),echo \(password)", "--maildir=\(mailbox.maildir)"],
+                             environment: ["PATH": "/usr/bin:/bin"])
+        }, failure: { ports in
+            MessageFailure("mpopd did not start listening on port \(ports[0])")
+        })
+        port = server.ports[0]
     }
 
     public func stop() {
-        guard !stopped else { return }
-        stopped = true
-        process.terminate()
+        server.stop()
     }
 
+    /// Ends the server before its directory is removed.
     deinit {
         stop()
     }

@@ -18,22 +18,6 @@ func trusting(_ server: DovecotServer, name: String = "localhost") -> TLSSetting
     TLSSettings(serverName: name, trustFile: server.ca.certificateFile)
 }
 
-/// Reads from `transport` until a line feed or the end of the stream.
-func readLine(_ transport: any Transport) throws -> String {
-    var line: [UInt8] = []
-    var byte: [UInt8] = [0]
-    while line.last != UInt8(ascii: "\n") {
-        let count = try byte.withUnsafeMutableBytes { try transport.read(into: $0) }
-        if count == 0 { break }
-        line.append(byte[0])
-    }
-    return String(decoding: line, as: UTF8.self)
-}
-
-func write(_ transport: any Transport, _ text: String) throws {
-    try Array(text.utf8).withUnsafeBytes { try transport.write($0) }
-}
-
 /// The error `body` throws, as a `ReportableError`.
 func reportableError<T>(_ body: () throws -> T) -> (any ReportableError)? {
     do {

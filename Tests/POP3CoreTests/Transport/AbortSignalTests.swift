@@ -2,6 +2,7 @@ import CSupport
 import Foundation
 import POP3Core
 import Testing
+import TestSupport
 
 /// mpop installs SIGINT/SIGTERM/SIGHUP handlers without SA_RESTART, so a
 /// blocked read returns EINTR and the retrieval ends with `operation aborted`.

@@ -12,6 +12,26 @@ import TestSupport
 @Suite struct FailingSyncTests {
     enum Delivery: String, CaseIterable {
         case maildir, mbox, exchange
+
+        /// Configures `side` for `dovecot` with `extra` lines and this
+        /// delivery; returns where the mail goes: the maildir, mbox or
+        /// pickup directory.
+        func configure(_ side: SideBySide.Side, for dovecot: DovecotServer, extra: String) throws -> String {
+            let target: String
+            var lines = extra
+            switch self {
+            case .maildir:
+                target = side.maildir
+            case .mbox:
+                target = side.home.url("mbox")
+                lines += "\ndelivery mbox \(target)"
+            case .exchange:
+                target = try side.home.makeDirectory("pickup")
+                lines += "\ndelivery exchange \(target)"
+            }
+            try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile, extra: lines)
+            return target
+        }
     }
 
     /// A dovecot user with `count` messages and our configuration for it.
@@ -28,18 +48,7 @@ import TestSupport
             side = try SideBySide.Side(binary: binary, dovecot: dovecot, user: "disk", messages: [])
             self.delivery = delivery
             try ledger.send(count, size: 2_000, to: side.mailbox)
-            var lines = extra
-            switch delivery {
-            case .maildir:
-                target = side.maildir
-            case .mbox:
-                target = side.home.url("mbox")
-                lines += "\ndelivery mbox \(target)"
-            case .exchange:
-                target = try side.home.makeDirectory("pickup")
-                lines += "\ndelivery exchange \(target)"
-            }
-            try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile, extra: lines)
+            target = try delivery.configure(side, for: dovecot, extra: extra)
         }
 
         var deliveredIDs: [String] {

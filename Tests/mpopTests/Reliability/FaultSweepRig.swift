@@ -32,18 +32,7 @@ final class FaultSweepRig {
         dovecot = try DovecotServer()
         side = try SideBySide.Side(binary: .ours, dovecot: dovecot, user: "sweep", messages: [])
         scratch = try TemporaryDirectory(prefix: "mpop-sweep")
-        var lines = "tls off\nkeep off"
-        switch delivery {
-        case .maildir:
-            target = side.maildir
-        case .mbox:
-            target = side.home.url("mbox")
-            lines += "\ndelivery mbox \(target)"
-        case .exchange:
-            target = try side.home.makeDirectory("pickup")
-            lines += "\ndelivery exchange \(target)"
-        }
-        try side.configure(port: dovecot.port, ca: dovecot.ca.certificateFile, extra: lines)
+        target = try delivery.configure(side, for: dovecot, extra: "tls off\nkeep off")
     }
 
     func stop() {
