@@ -31,6 +31,22 @@ import TestSupport
     <-- .
     """
 
+    /// The replies to two pipelined RETR or TOP commands (`Subject: one`,
+    /// `Subject: two`), then both messages deleted, pipelined, and QUIT.
+    static let bothRepliedAndDeleted = """
+    <-- +OK
+    <-- Subject: one
+    <--
+    <-- .
+    <-- +OK
+    <-- Subject: two
+    <--
+    <-- .
+    \(bothDeletedPipelined)
+    --> QUIT
+    <-- +OK
+    """
+
     static let more: [Scenario] = [
         Scenario(name: "status only", script: greetingAndLogin + "\n" + twoListed + "\n--> QUIT\n<-- +OK",
                  rcLines: [], configure: { _ in }, arguments: ["-s"]),
@@ -49,36 +65,12 @@ import TestSupport
         }),
         Scenario(name: "filter deletes everything, pipelined TOP", script: """
         <-- +OK ready
-        --> CAPA
-        <-- +OK
-        <-- USER
-        <-- UIDL
-        <-- TOP
-        <-- PIPELINING
-        <-- .
-        --> USER joe
-        --> *
-        <-- +OK
-        <-- +OK
-
-        """ + twoListed + """
+        \(pipelinedLogin)
+        \(twoListed)
 
         --> TOP 1 0
         --> TOP 2 0
-        <-- +OK
-        <-- Subject: one
-        <--
-        <-- .
-        <-- +OK
-        <-- Subject: two
-        <--
-        <-- .
-        --> DELE 1
-        --> DELE 2
-        <-- +OK
-        <-- +OK
-        --> QUIT
-        <-- +OK
+        \(bothRepliedAndDeleted)
         """, rcLines: ["filter cat >/dev/null; exit 1"], configure: { $0.filter = "x" }, filterDecision: .delete),
         Scenario(name: "pipelining on without CAPA", script: """
         <-- +OK ready
@@ -92,31 +84,23 @@ import TestSupport
 
         --> RETR 1
         --> RETR 2
-        <-- +OK
-        <-- Subject: one
-        <--
-        <-- .
-        <-- +OK
-        <-- Subject: two
-        <--
-        <-- .
-        --> DELE 1
-        --> DELE 2
-        <-- +OK
-        <-- +OK
-        --> QUIT
-        <-- +OK
+        \(bothRepliedAndDeleted)
         """, rcLines: ["pipelining on"], configure: { $0.pipelining = .on }),
     ]
 
-    static let greetingAndLogin = """
-    <-- +OK ready
+    /// CAPA with USER, UIDL and PIPELINING.
+    static let capaWithPipelining = """
     --> CAPA
     <-- +OK
     <-- USER
     <-- UIDL
     <-- PIPELINING
     <-- .
+    """
+
+    static let greetingAndLogin = """
+    <-- +OK ready
+    \(capaWithPipelining)
     --> USER joe
     --> *
     <-- +OK
@@ -133,63 +117,26 @@ import TestSupport
         """, rcLines: [], configure: { _ in }),
         Scenario(name: "RETR refused is a late error without QUIT", script: greetingAndLogin + """
 
-        --> STAT
-        <-- +OK 1 10
-        --> LIST
-        <-- +OK
-        <-- 1 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- .
+        \(Transcript.oneMessageListed())
         --> RETR 1
         <-- -ERR gone
         """, rcLines: [], configure: { _ in }),
         Scenario(name: "killsize deletes without retrieving", script: greetingAndLogin + """
 
-        --> STAT
-        <-- +OK 2 1010
-        --> LIST
-        <-- +OK
-        <-- 1 1000
-        <-- 2 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- 2 u2
-        <-- .
+        \(twoListed)
         --> RETR 2
         <-- +OK
         <-- Subject: small
         <--
         <-- .
-        --> DELE 1
-        --> DELE 2
-        <-- +OK
-        <-- +OK
+        \(bothDeletedPipelined)
         --> QUIT
         <-- +OK
         """, rcLines: ["killsize 1000"], configure: { $0.killSize = 1000 }),
         Scenario(name: "filter needs TOP", script: greetingAndLogin + """
 
-        --> CAPA
-        <-- +OK
-        <-- USER
-        <-- UIDL
-        <-- PIPELINING
-        <-- .
-        --> STAT
-        <-- +OK 1 10
-        --> LIST
-        <-- +OK
-        <-- 1 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- .
+        \(capaWithPipelining)
+        \(Transcript.oneMessageListed())
         --> QUIT
         <-- +OK
         """, rcLines: ["filter true"], configure: { $0.filter = "true" }),
@@ -205,16 +152,7 @@ import TestSupport
         """, rcLines: [], configure: { _ in }),
         Scenario(name: "premature end of message", script: greetingAndLogin + """
 
-        --> STAT
-        <-- +OK 1 10
-        --> LIST
-        <-- +OK
-        <-- 1 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- .
+        \(Transcript.oneMessageListed())
         --> RETR 1
         <-- +OK
         <-- Subject: cut
@@ -226,10 +164,7 @@ import TestSupport
     func sameCommandsAndStatus(_ scenario: Scenario) throws {
         let home = try TemporaryDirectory(prefix: "mpop-engine-diff")
         let reference = try ScriptedServer(scenario.script, readTimeout: 5)
-        let rc = try home.write(".mpoprc", (["account default", "host 127.0.0.1", "port \(reference.port)",
-                                             "user joe", "password pw", "auth user",
-                                             "delivery mbox \(home.url("mbox"))"] + scenario.rcLines)
-                                    .joined(separator: "\n") + "\n")
+        let rc = try referenceConfiguration(in: home, port: reference.port, extra: scenario.rcLines)
         // The reference loops forever on a premature end (§9.6): bound it.
         let result = try MpopBinary.reference.run(["-C", rc, "-q"] + scenario.arguments, home: home.path, timeout: 4)
         _ = reference.finish()
@@ -239,8 +174,7 @@ import TestSupport
         account.host = "127.0.0.1"
         account.port = ours.port
         scenario.configure(&account)
-        let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(account, port: ours.port)
         let filter: (any HeaderFilterRunner)? = account.filter == nil ? nil
             : FakeFilter(Array(repeating: scenario.filterDecision ?? .keep, count: 10))
         let store = MemoryStore()

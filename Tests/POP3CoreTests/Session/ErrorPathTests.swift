@@ -65,25 +65,13 @@ import TestSupport
     @Test func endlessMailLineStreamsInBoundedPieces() {
         let script = login + """
 
-        --> STAT
-        <-- +OK 1 20000000
-        --> LIST
-        <-- +OK
-        <-- 1 20000000
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 big
-        <-- .
+        \(Transcript.oneMessageListed(size: 20_000_000, uid: "big"))
         --> RETR 1
         <-- +OK
         <-| 20000000 z
         <--
         <-- .
-        --> DELE 1
-        <-- +OK
-        --> QUIT
-        <-- +OK
+        \(Transcript.deleteFirstAndQuit)
         """
         let harness = RetrievalHarness(script, chunk: 1 << 20)
         harness.run()
@@ -96,26 +84,14 @@ import TestSupport
         // delivery goes on.
         let script = login + """
 
-        --> STAT
-        <-- +OK 1 3000000
-        --> LIST
-        <-- +OK
-        <-- 1 3000000
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 big
-        <-- .
+        \(Transcript.oneMessageListed(size: 3_000_000, uid: "big"))
         --> RETR 1
         <-- +OK
         <-- Return-Path: <x@y.z>
         <-| 3000000 h
         <--
         <-- .
-        --> DELE 1
-        <-- +OK
-        --> QUIT
-        <-- +OK
+        \(Transcript.deleteFirstAndQuit)
         """
         let harness = RetrievalHarness(script, chunk: 1 << 20)
         harness.sink.needsEnvelopeFrom = true

@@ -8,47 +8,13 @@ import TestSupport
 @Suite struct LoopbackTests {
     static let retrievalScript = """
     <-- +OK scripted ready <1.2@example.org>
-    --> CAPA
-    <-- +OK
-    <-- USER
-    <-- UIDL
-    <-- TOP
-    <-- PIPELINING
-    <-- .
-    --> USER joe
-    --> *
-    <-- +OK
-    <-- +OK
-    --> STAT
-    <-- +OK 2 58
-    --> LIST
-    <-- +OK
-    <-- 1 43
-    <-- 2 15
-    <-- .
-    --> UIDL
-    <-- +OK
-    <-- 1 1.msg
-    <-- 2 2.msg
-    <-- .
+    \(pipelinedLogin)
+    \(twoMessages)
     --> RETR 1
     --> RETR 2
-    <-- +OK
-    <-- Return-Path: <a@b.c>
-    <-- Subject: x
-    <--
-    <-- body
-    <-- ..dot
-    <-- .
-    <-- +OK
-    <-- Subject: y
-    <--
-    <-- b2
-    <-- .
-    --> DELE 1
-    --> DELE 2
-    <-- +OK
-    <-- +OK
+    \(firstMessage)
+    \(secondMessage)
+    \(bothDeletedPipelined)
     --> QUIT
     <-- +OK bye
     """
@@ -57,15 +23,7 @@ import TestSupport
         // The reference first.
         let home = try TemporaryDirectory(prefix: "mpop-engine-diff")
         let reference = try ScriptedServer(Self.retrievalScript)
-        let rc = try home.write(".mpoprc", """
-        account default
-        host 127.0.0.1
-        port \(reference.port)
-        user joe
-        password pw
-        auth user
-        delivery mbox \(home.url("mbox"))
-        """)
+        let rc = try referenceConfiguration(in: home, port: reference.port)
         let result = try MpopBinary.reference.run(["-C", rc, "-q"], home: home.path)
         #expect(reference.finish() == [], "\(result)")
         #expect(result.status == 0, "\(result)")
@@ -75,8 +33,7 @@ import TestSupport
         var account = testAccount()
         account.host = "127.0.0.1"
         account.port = ours.port
-        let session = POP3Session(account: account, transport: try LoopbackTransport(port: ours.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(account, port: ours.port)
         let store = MemoryStore()
         let sink = MemorySink()
         try Retrieval(session: session, openStore: { store }, makeSink: { sink }, filter: nil, observer: nil,
@@ -96,8 +53,7 @@ import TestSupport
         account.port = server.port
         account.user = server.user
         account.password = Secret(server.password)
-        let session = POP3Session(account: account, transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(account, port: server.port)
         let store = MemoryStore()
         let sink = MemorySink()
         let observer = RecordingObserver()
@@ -120,8 +76,7 @@ import TestSupport
         account.port = dovecot.port
         account.user = "alice"
         account.password = Secret("wonderland")
-        let session = POP3Session(account: account, transport: try LoopbackTransport(port: dovecot.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(account, port: dovecot.port)
         var info: ServerInfo?
         try session.runServerInfo { info = $0 }
         #expect(info?.authenticated == true)
@@ -132,8 +87,7 @@ import TestSupport
         #expect(info?.identity.address == "127.0.0.1")
 
         account.password = Secret("wrong")
-        let failing = POP3Session(account: account, transport: try LoopbackTransport(port: dovecot.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let failing = try loopbackSession(account, port: dovecot.port)
         #expect(throws: POP3Error.self) { try failing.runAuthOnly() }
     }
 
@@ -149,8 +103,7 @@ import TestSupport
         --> QUIT
         <-- +OK
         """)
-        let session = POP3Session(account: testAccount(), transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: nil, saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(testAccount(), port: server.port)
         var info: ServerInfo?
         try session.runServerInfo { info = $0 }
         #expect(server.finish() == [])
@@ -164,8 +117,7 @@ import TestSupport
             $0.tls = true
             $0.port = 995
         }
-        let session = POP3Session(account: account, transport: try LoopbackTransport(port: server.port),
-                                  tlsStarter: FakeTLSStarter(), saslProvider: nil, password: { _ in nil })
+        let session = try loopbackSession(account, port: server.port, tlsStarter: FakeTLSStarter())
         session.greetingDeadline = 1
         do {
             try session.runAuthOnly()

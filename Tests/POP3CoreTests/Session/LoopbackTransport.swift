@@ -47,3 +47,19 @@ final class LoopbackTransport: SocketBackedTransport {
         Glibc.close(socketDescriptor)
     }
 }
+
+/// A session of `account` over a loopback connection to `port`, with no
+/// SASL and no password prompt.
+func loopbackSession(_ account: Account, port: Int, tlsStarter: (any TLSStarter)? = nil) throws -> POP3Session {
+    POP3Session(account: account, transport: try LoopbackTransport(port: port), tlsStarter: tlsStarter,
+                saslProvider: nil, password: { _ in nil })
+}
+
+/// Writes the reference mpop's configuration in `home` for a scripted
+/// server on `port` (user joe, password pw, `auth user`, delivery to the
+/// mbox in `home`), then `extra` lines, and returns its path.
+func referenceConfiguration(in home: TemporaryDirectory, port: Int, extra: [String] = []) throws -> String {
+    try home.write(".mpoprc", (["account default", "host 127.0.0.1", "port \(port)", "user joe", "password pw",
+                                "auth user", "delivery mbox \(home.url("mbox"))"] + extra)
+                                .joined(separator: "\n") + "\n")
+}

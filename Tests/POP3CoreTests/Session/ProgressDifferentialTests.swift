@@ -34,15 +34,7 @@ import TestSupport
     @Test func sameAsReference() throws {
         let home = try TemporaryDirectory(prefix: "mpop-progress")
         let server = try ScriptedServer(Self.script())
-        let rc = try home.write(".mpoprc", """
-        account default
-        host 127.0.0.1
-        port \(server.port)
-        user joe
-        password pw
-        auth user
-        delivery mbox \(home.url("mbox"))
-        """)
+        let rc = try referenceConfiguration(in: home, port: server.port)
         let result = try MpopBinary.reference.run(["-C", rc], home: home.path)
         #expect(server.finish() == [], "\(result)")
         let expected = Self.percentages(in: result.stdout)

@@ -37,45 +37,10 @@ import Testing
 
 @Suite struct ReceivedHeaderDifferentialTests {
     @Test func sameHeaderAsReferenceMpop() throws {
-        let script = """
-        <-- +OK ready
-        --> CAPA
-        <-- -ERR
-        --> USER joe
-        <-- +OK
-        --> PASS pw
-        <-- +OK
-        --> STAT
-        <-- +OK 1 10
-        --> LIST
-        <-- +OK
-        <-- 1 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- .
-        --> RETR 1
-        <-- +OK
-        <-- Subject: x
-        <--
-        <-- .
-        --> DELE 1
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+        let script = Transcript.oneMessageRetrievedAndDeleted
         let home = try TemporaryDirectory(prefix: "mpop-received")
         let server = try ScriptedServer(script)
-        let rc = try home.write(".mpoprc", """
-        account default
-        host 127.0.0.1
-        port \(server.port)
-        user joe
-        password pw
-        auth user
-        delivery mbox \(home.url("mbox"))
-        """)
+        let rc = try referenceConfiguration(in: home, port: server.port)
         let result = try MpopBinary.reference.run(["-C", rc, "-q"], home: home.path)
         #expect(server.finish() == [], "\(result)")
         let mbox = try String(contentsOfFile: home.url("mbox"), encoding: .utf8).split(separator: "\n")

@@ -34,17 +34,7 @@ import TestSupport
     }
 
     @Test func deliveriesAndDeletionsAreReportedWithTheirSizes() {
-        let script = login + "\n" + twoMessages + """
-
-        --> RETR 2
-        \(secondMessage)
-        --> DELE 1
-        <-- +OK
-        --> DELE 2
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+        let script = secondRetrievedBothDeleted
         // Message 1 is old: deleted without retrieval.
         let (observer, error) = Self.run(script, known: ["1.msg"])
         #expect(error == nil)
@@ -61,8 +51,7 @@ import TestSupport
     }
 
     @Test func aFailedQuitReportsNoDeletion() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
-            + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- -ERR [SYS/PERM] could not delete"
+        let script = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- -ERR [SYS/PERM] could not delete"
         let (observer, error) = Self.run(script)
         #expect(error != nil)
         #expect(observer.delivered.map(\.number) == [1, 2])

@@ -44,24 +44,49 @@ final class RetrievalHarness {
     }
 }
 
-let login = """
-<-- +OK mpopd ready.
+/// CAPA with USER, UIDL and TOP.
+let capaWithTop = """
 --> CAPA
 <-- +OK
 <-- USER
 <-- UIDL
 <-- TOP
 <-- .
+"""
+
+/// The greeting, CAPA, USER and PASS, and CAPA again after the login.
+let login = """
+<-- +OK mpopd ready.
+\(capaWithTop)
 --> USER joe
 <-- +OK
 --> PASS pw
 <-- +OK
+\(capaWithTop)
+"""
+
+/// CAPA with USER, UIDL, TOP and PIPELINING, then USER and PASS pipelined
+/// and accepted.
+let pipelinedLogin = """
 --> CAPA
 <-- +OK
 <-- USER
 <-- UIDL
 <-- TOP
+<-- PIPELINING
 <-- .
+--> USER joe
+--> *
+<-- +OK
+<-- +OK
+"""
+
+/// DELE of both messages, pipelined, both accepted.
+let bothDeletedPipelined = """
+--> DELE 1
+--> DELE 2
+<-- +OK
+<-- +OK
 """
 
 let twoMessages = """
@@ -97,21 +122,19 @@ let secondMessage = """
 <-- .
 """
 
+/// Both messages retrieved, and nothing after: for runs that end early.
+let bothRetrieved = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
+
+/// Message 1 already known: only message 2 retrieved, both deleted, then QUIT.
+let secondRetrievedBothDeleted = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage
+    + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- +OK"
+
+/// Both messages retrieved and deleted, then QUIT.
+let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- +OK"
+
 @Suite struct RetrievalTests {
     @Test func retrievesDeletesAndRecordsBeforeDeleting() throws {
-        let script = login + "\n" + twoMessages + """
-
-        --> RETR 1
-        \(firstMessage)
-        --> RETR 2
-        \(secondMessage)
-        --> DELE 1
-        <-- +OK
-        --> DELE 2
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+        let script = bothRetrievedAndDeleted
         for chunk in [Int.max, 1, 5] {
             let run = RetrievalHarness(script, chunk: chunk).run()
             #expect(run.error == nil)
@@ -130,19 +153,7 @@ let secondMessage = """
     /// it. A power loss that took a marker whose sync had not finished
     /// must find every message of its batch still on the server.
     @Test func theRecordsAreOnDiskBeforeTheFirstDele() throws {
-        let script = login + "\n" + twoMessages + """
-
-        --> RETR 1
-        \(firstMessage)
-        --> RETR 2
-        \(secondMessage)
-        --> DELE 1
-        <-- +OK
-        --> DELE 2
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+        let script = bothRetrievedAndDeleted
         let harness = RetrievalHarness(script)
         var sentBeforeWait: [String] = []
         harness.store.onWait = { sentBeforeWait = harness.transport.sentLines }
@@ -153,17 +164,7 @@ let secondMessage = """
     }
 
     @Test func oldMessagesAreDeletedWithoutRetrievalAndKeepSkipsDele() throws {
-        let script = login + "\n" + twoMessages + """
-
-        --> RETR 2
-        \(secondMessage)
-        --> DELE 1
-        <-- +OK
-        --> DELE 2
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+        let script = secondRetrievedBothDeleted
         let run = RetrievalHarness(script, known: ["1.msg"]).run()
         #expect(run.error == nil && run.transport.finished)
         #expect(run.observer.lines.first == "status joe@pop.example.org new 1/15 total 2/58")
@@ -198,7 +199,7 @@ let secondMessage = """
     /// are withdrawn, none of its UIDs is saved, nothing is deleted, and
     /// the late-error path does not count the batch a second time.
     @Test func aFailedSyncWithdrawsTheBatchAndDeletesNothing() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
+        let script = bothRetrieved
         let harness = RetrievalHarness(script)
         harness.sink.failingSyncs = [1]
         harness.run()
@@ -289,10 +290,7 @@ let secondMessage = """
         <-- Subject: y
         <--
         <-- .
-        --> DELE 1
-        <-- +OK
-        --> QUIT
-        <-- +OK
+        \(Transcript.deleteFirstAndQuit)
         """
         let filter = FakeFilter([.delete, .ignore])
         let run = RetrievalHarness(script, account: testAccount { $0.filter = "true" }, filter: filter).run()
@@ -334,7 +332,7 @@ let secondMessage = """
     }
 
     @Test func signalDuringRetrievalSavesAndDropsTheConnection() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
+        let script = bothRetrieved
         let harness = RetrievalHarness(script, abortAfterMessages: 1)
         // The signal comes before the reply to RETR 2 is read.
         harness.transport.allowsUnplayedSteps = true
@@ -352,8 +350,7 @@ let secondMessage = """
     }
 
     @Test func progressFollowsMpopsArithmetic() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
-            + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- +OK"
+        let script = bothRetrievedAndDeleted
         let run = RetrievalHarness(script).run()
         // Message 1 (43 bytes): lines 20+1, 10+1, 0+1, 4+1, then "..dot" counts 4-1+1.
         #expect(run.observer.lines.contains("start 1/2 43"))
@@ -362,8 +359,7 @@ let secondMessage = """
     }
 
     @Test func envelopeSenderAndReceivedHeader() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 1\n" + firstMessage + "\n--> RETR 2\n" + secondMessage
-            + "\n--> DELE 1\n<-- +OK\n--> DELE 2\n<-- +OK\n--> QUIT\n<-- +OK"
+        let script = bothRetrievedAndDeleted
         let harness = RetrievalHarness(script, received: true)
         harness.sink.needsEnvelopeFrom = true
         harness.run()

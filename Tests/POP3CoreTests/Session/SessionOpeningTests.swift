@@ -38,10 +38,7 @@ func failure(_ transcript: String, account: Account, sasl: (any SASLProvider)? =
         <-- USER
         <-- UIDL
         <-- .
-        --> USER joe
-        <-- +OK
-        --> PASS pw
-        <-- +OK
+        \(Transcript.userLogin)
         --> QUIT
         <-- +OK
         """
@@ -90,10 +87,7 @@ func failure(_ transcript: String, account: Account, sasl: (any SASLProvider)? =
         <-- +OK
         --> CAPA
         <-- -ERR unknown command
-        --> USER joe
-        <-- +OK
-        --> PASS pw
-        <-- +OK
+        \(Transcript.userLogin)
         --> QUIT
         <-- +OK
         """
@@ -206,10 +200,7 @@ func failure(_ transcript: String, account: Account, sasl: (any SASLProvider)? =
         <-- +OK
         <-- SASL PLAIN
         <-- .
-        --> USER joe
-        <-- +OK
-        --> PASS pw
-        <-- +OK
+        \(Transcript.userLogin)
         --> QUIT
         <-- +OK
         """

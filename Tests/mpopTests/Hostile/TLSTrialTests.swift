@@ -52,11 +52,33 @@ import TestSupport
             return (results[0], results[1])
         }
 
+        /// Configures both sides with `lines`, runs them, and checks that
+        /// ours refuses the server with the reference's status and words
+        /// (hints aside); returns our outcome.
+        func expectBothRefuse(_ lines: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws -> HostileAccount.Outcome {
+            try configure(lines)
+            let (ours, theirs) = try run()
+            #expect(TLSTrialTests.refused(ours, self.ours), "\(ours)", sourceLocation: sourceLocation)
+            #expect(ours.status == theirs.status, sourceLocation: sourceLocation)
+            #expect(withoutHints(ours.stderr) == theirs.stderr, sourceLocation: sourceLocation)
+            return ours
+        }
+
         func stop() {
             dovecot.stop()
             ours.home.remove()
             theirs.home.remove()
         }
+    }
+
+    /// Runs `binary` against `server` with STLS required and the system's
+    /// trust store.
+    static func runWithSTLS(_ binary: MpopBinary, against server: ScriptedServer) throws -> HostileAccount.Outcome {
+        let account = try HostileAccount(binary)
+        defer { account.home.remove() }
+        try account.configure(port: server.port, extra: "tls on\ntls_trust_file system")
+        return try account.run()
     }
 
     static func refused(_ outcome: HostileAccount.Outcome, _ account: HostileAccount) -> Bool {
@@ -66,11 +88,7 @@ import TestSupport
     @Test func wrongHostName() throws {
         let pair = try Pair { try $0.issueServerCertificate(name: "other", hostName: "mail.example.org") }
         defer { pair.stop() }
-        try pair.configure("tls_trust_file \(pair.dovecot.ca.certificateFile)")
-        let (ours, theirs) = try pair.run()
-        #expect(Self.refused(ours, pair.ours), "\(ours)")
-        #expect(ours.status == theirs.status)
-        #expect(withoutHints(ours.stderr) == theirs.stderr)
+        let ours = try pair.expectBothRefuse("tls_trust_file \(pair.dovecot.ca.certificateFile)")
         #expect(ours.stderr.contains("The name in the certificate does not match"), "\(ours)")
         #expect(ours.stderr.contains("mpop: hint: the certificate is not for 127.0.0.1: set host to a name it was issued for"), "\(ours)")
     }
@@ -79,11 +97,7 @@ import TestSupport
         let pair = try Pair()
         defer { pair.stop() }
         let stranger = try ThrowawayCA()
-        try pair.configure("tls_trust_file \(stranger.certificateFile)")
-        let (ours, theirs) = try pair.run()
-        #expect(Self.refused(ours, pair.ours), "\(ours)")
-        #expect(ours.status == theirs.status)
-        #expect(withoutHints(ours.stderr) == theirs.stderr)
+        let ours = try pair.expectBothRefuse("tls_trust_file \(stranger.certificateFile)")
         #expect(ours.stderr.contains("The certificate issuer is unknown"), "\(ours)")
         #expect(ours.stderr.contains("mpop: hint: the certificate's issuer is not in "), "\(ours)")
     }
@@ -91,11 +105,7 @@ import TestSupport
     @Test func expiredCertificate() throws {
         let pair = try Pair { try $0.issueServerCertificate(name: "expired", validFromDays: -10, validUntilDays: -1) }
         defer { pair.stop() }
-        try pair.configure("tls_trust_file \(pair.dovecot.ca.certificateFile)")
-        let (ours, theirs) = try pair.run()
-        #expect(Self.refused(ours, pair.ours), "\(ours)")
-        #expect(ours.status == theirs.status)
-        #expect(withoutHints(ours.stderr) == theirs.stderr)
+        let ours = try pair.expectBothRefuse("tls_trust_file \(pair.dovecot.ca.certificateFile)")
         #expect(ours.stderr.contains("expired"), "\(ours)")
         #expect(ours.stderr.contains("mpop: hint: the server's certificate has expired"), "\(ours)")
     }
@@ -103,11 +113,7 @@ import TestSupport
     @Test func notYetValidCertificate() throws {
         let pair = try Pair { try $0.issueServerCertificate(name: "future", validFromDays: 2, validUntilDays: 10) }
         defer { pair.stop() }
-        try pair.configure("tls_trust_file \(pair.dovecot.ca.certificateFile)")
-        let (ours, theirs) = try pair.run()
-        #expect(Self.refused(ours, pair.ours), "\(ours)")
-        #expect(ours.status == theirs.status)
-        #expect(withoutHints(ours.stderr) == theirs.stderr)
+        let ours = try pair.expectBothRefuse("tls_trust_file \(pair.dovecot.ca.certificateFile)")
         #expect(ours.stderr.contains("not yet valid"), "\(ours)")
         #expect(ours.stderr.contains("mpop: hint: the server's certificate is not valid yet"), "\(ours)")
     }
@@ -116,11 +122,7 @@ import TestSupport
         let pair = try Pair()
         defer { pair.stop() }
         let wrong = Array(repeating: "AB", count: 32).joined(separator: ":")
-        try pair.configure("tls_fingerprint \(wrong)")
-        let (ours, theirs) = try pair.run()
-        #expect(Self.refused(ours, pair.ours), "\(ours)")
-        #expect(ours.status == theirs.status)
-        #expect(withoutHints(ours.stderr) == theirs.stderr)
+        let ours = try pair.expectBothRefuse("tls_fingerprint \(wrong)")
         #expect(ours.stderr.contains("mpop: hint: the server's certificate is not the pinned one"), "\(ours)")
     }
 
@@ -149,10 +151,7 @@ import TestSupport
                 <-- .
                 --> *
                 """, readTimeout: 5)
-            let account = try HostileAccount(binary)
-            defer { account.home.remove() }
-            try account.configure(port: server.port, extra: "tls on\ntls_trust_file system")
-            let outcome = try account.run()
+            let outcome = try Self.runWithSTLS(binary, against: server)
             #expect(outcome.status == 69, "\(binary.path): \(outcome)")
             #expect(outcome.stderr.hasPrefix("mpop: the POP3 server does not support TLS via the STLS command\n"), "\(outcome)")
             #expect(!server.receivedLines.contains { $0.hasPrefix("USER") || $0.hasPrefix("PASS") })
@@ -172,10 +171,7 @@ import TestSupport
                 .send(Array("+OK begin TLS\r\n+OK injected\r\n".utf8)),
                 .expect(nil),
             ], readTimeout: 5)
-            let account = try HostileAccount(binary)
-            defer { account.home.remove() }
-            try account.configure(port: server.port, extra: "tls on\ntls_trust_file system")
-            let outcome = try account.run()
+            let outcome = try Self.runWithSTLS(binary, against: server)
             #expect(outcome.status == 76, "\(binary.path): \(outcome)")
             #expect(outcome.stderr.hasPrefix("mpop: command STLS failed"), "\(outcome)")
             #expect(!server.receivedLines.contains { $0.hasPrefix("USER") || $0.hasPrefix("PASS") })

@@ -7,34 +7,7 @@ import TestSupport
 /// goes wrong when local time and UTC are in different years: `-9900` in
 /// Berlin just after New Year, `+9930` in St. John's just before.
 @Suite struct ReceivedDateZoneTests {
-    static let transcript = """
-        <-- +OK ready
-        --> CAPA
-        <-- -ERR
-        --> USER joe
-        <-- +OK
-        --> PASS pw
-        <-- +OK
-        --> STAT
-        <-- +OK 1 10
-        --> LIST
-        <-- +OK
-        <-- 1 10
-        <-- .
-        --> UIDL
-        <-- +OK
-        <-- 1 u1
-        <-- .
-        --> RETR 1
-        <-- +OK
-        <-- Subject: x
-        <--
-        <-- .
-        --> DELE 1
-        <-- +OK
-        --> QUIT
-        <-- +OK
-        """
+    static let transcript = Transcript.oneMessageRetrievedAndDeleted
 
     /// Seconds around New Year 2027 and the 2027 DST changes in both zones.
     static let moments: [(zone: String, seconds: Int)] = [
