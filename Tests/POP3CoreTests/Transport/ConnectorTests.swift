@@ -5,10 +5,7 @@ import TestSupport
 
 @Suite struct ConnectorTests {
     @Test func readsTheGreetingOverIPv4AndNamesThePeer() throws {
-        let listener = try ScriptedListener { connection, _ in
-            ScriptedListener.send(connection, "+OK hello\r\n")
-            ScriptedListener.drain(connection)
-        }
+        let listener = try ScriptedListener.greeting("+OK hello\r\n")
         let connection = try Connector().connect(host: "127.0.0.1", port: listener.port, timeoutSeconds: 10)
         #expect(try readLine(connection.transport) == "+OK hello\r\n")
         #expect(connection.address == "127.0.0.1")
@@ -19,10 +16,7 @@ import TestSupport
     }
 
     @Test func connectsAsTheAccountSays() throws {
-        let listener = try ScriptedListener { connection, _ in
-            ScriptedListener.send(connection, "+OK account\r\n")
-            ScriptedListener.drain(connection)
-        }
+        let listener = try ScriptedListener.greeting("+OK account\r\n")
         var account = Account()
         account.host = "127.0.0.1"
         account.port = listener.port
@@ -36,10 +30,7 @@ import TestSupport
     }
 
     @Test func connectsToIPv6Loopback() throws {
-        let listener = try ScriptedListener(.ipv6) { connection, _ in
-            ScriptedListener.send(connection, "+OK six\r\n")
-            ScriptedListener.drain(connection)
-        }
+        let listener = try ScriptedListener.greeting("+OK six\r\n", .ipv6)
         let connection = try Connector().connect(host: "::1", port: listener.port, timeoutSeconds: 10)
         #expect(try readLine(connection.transport) == "+OK six\r\n")
         #expect(connection.address == "::1")
@@ -50,10 +41,7 @@ import TestSupport
     /// `localhost` has an IPv6 and an IPv4 address here; whichever the
     /// resolver prefers, a listener on only one of them is reached.
     @Test func fallsBackToTheNextAddressOfAHost() throws {
-        let listener = try ScriptedListener(.ipv4) { connection, _ in
-            ScriptedListener.send(connection, "+OK four\r\n")
-            ScriptedListener.drain(connection)
-        }
+        let listener = try ScriptedListener.greeting("+OK four\r\n", .ipv4)
         let connection = try Connector().connect(host: "localhost", port: listener.port, timeoutSeconds: 10)
         #expect(try readLine(connection.transport) == "+OK four\r\n")
         #expect(connection.address == "127.0.0.1")
@@ -128,10 +116,7 @@ import TestSupport
     @Test func connectsToAUnixSocket() throws {
         let directory = try TemporaryDirectory(prefix: "mpop-unix")
         let path = directory.url("pop3.sock")
-        let listener = try ScriptedListener(.unix(path)) { connection, _ in
-            ScriptedListener.send(connection, "+OK local\r\n")
-            ScriptedListener.drain(connection)
-        }
+        let listener = try ScriptedListener.greeting("+OK local\r\n", .unix(path))
         var account = Account()
         account.host = "ignored.invalid"
         account.socket = path

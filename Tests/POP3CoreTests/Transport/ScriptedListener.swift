@@ -82,6 +82,14 @@ final class ScriptedListener: @unchecked Sendable {
         return notes
     }
 
+    /// A listener that sends `text` to its client and waits until it closes.
+    static func greeting(_ text: String, _ kind: Kind = .ipv4) throws -> ScriptedListener {
+        try ScriptedListener(kind) { connection, _ in
+            send(connection, text)
+            drain(connection)
+        }
+    }
+
     // Script helpers.
 
     static func send(_ descriptor: Int32, _ bytes: [UInt8]) {
