@@ -351,7 +351,7 @@ final class CrashStateExplorer {
             }
         }
         if let journal = tree.file(at: uidlsPath + ".journal") {
-            for record in UIDLsJournalReplay.replay(journal, currentBootID: nil).records where record.intent == nil {
+            for record in UIDLsJournalReplay.replay(journal, currentBootID: nil).records where record.intent == nil && record.batch == nil {
                 uids.insert(String(decoding: record.uid, as: UTF8.self))
             }
         }
