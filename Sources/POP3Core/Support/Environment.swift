@@ -26,6 +26,10 @@ public struct Environment: Sendable, Equatable {
         }
     }
 
+    /// Every variable the library reads: a program needs to hand over
+    /// only these (`EnvironmentTests` checks the list against the sources).
+    public static let namesRead = ["HOME", "XDG_CONFIG_HOME", "USER", "LOGNAME", "PATH"]
+
     /// The value of `name`, or `nil` when it is not set (an empty value is
     /// a value).
     public subscript(name: String) -> String? {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import POP3Core
@@ -10,6 +11,26 @@ import TestSupport
         #expect(environment["EMPTY"] == "")
         #expect(environment["NOEQUALS"] == nil)
         #expect(environment["A"] == "b=c")
+    }
+
+    /// mpop hands the library only ``Environment/namesRead``: every name
+    /// the sources look up must be there, or the lookup finds nothing.
+    @Test func everyNameTheLibraryReadsIsHandedOver() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources")
+        var names: Set<String> = []
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: root.appendingPathComponent(file).path, encoding: .utf8)
+            for match in text.matches(of: #/nvironment\[\"([A-Z_]+)\"\]/#) {
+                names.insert(String(match.1))
+            }
+            for match in text.matches(of: #/for variable in \[([^\]]*)\]/#) {
+                names.formUnion(match.1.matches(of: #/"([A-Z_]+)"/#).map { String($0.1) })
+            }
+        }
+        #expect(names.isSuperset(of: ["HOME", "PATH", "USER"]), "the scan found \(names.sorted())")
+        #expect(names.subtracting(Environment.namesRead).isEmpty)
     }
 
     @Test func configurationFileFromHomeAndXDG() throws {
