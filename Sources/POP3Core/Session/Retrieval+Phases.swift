@@ -45,7 +45,7 @@ extension Retrieval {
             records[index].action = .delete
             records[index].isOld = true
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
-                              deleted: !account.keep, keep: account.keep)
+                              deleted: account.keep.isOff, keep: !account.keep.isOff)
         case .ignore:
             records[index].action = .ignore
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
@@ -175,7 +175,7 @@ extension Retrieval {
 
     /// DELE (unless `keep`), QUIT, and the UIDLs file (§3.1 steps 17–18).
     func finish(store: any SeenMessageStore) throws {
-        if account.keep {
+        if !account.keep.isOff {
             // mpop leaves the list alone for an empty mailbox with keep.
             if !records.isEmpty {
                 store.replace(host: storeHost, user: storeUser, with: storedUIDs())

@@ -180,11 +180,11 @@ public final class Retrieval {
                 records[i].action = .delete
                 records[i].isOld = true
                 observer?.skipped(number: records[i].number, of: records.count, reason: .killsize,
-                                  deleted: !account.keep, keep: account.keep)
+                                  deleted: account.keep.isOff, keep: !account.keep.isOff)
             } else if let skip = account.skipSize, records[i].size >= skip {
                 records[i].action = .ignore
                 observer?.skipped(number: records[i].number, of: records.count, reason: .skipsize,
-                                  deleted: false, keep: account.keep)
+                                  deleted: false, keep: !account.keep.isOff)
             }
         }
     }
