@@ -31,8 +31,9 @@ final class KeepDurationAccount: @unchecked Sendable {
         sent.append(message)
     }
 
-    /// `mpop -q -C RC test` with `keep` set to `keep`.
-    func run(_ binary: MpopBinary, keep: String) throws -> RunResult {
+    /// `mpop -q -C RC test` (without `-q` when not `quiet`) with `keep`
+    /// set to `keep`, and `extra` lines.
+    func run(_ binary: MpopBinary, keep: String, extra: String = "", quiet: Bool = true) throws -> RunResult {
         let rc = try home.write("rc-" + keep.replacingOccurrences(of: " ", with: "_"), """
             account test
             host 127.0.0.1
@@ -45,9 +46,10 @@ final class KeepDurationAccount: @unchecked Sendable {
             delivery maildir \(maildir)
             uidls_file \(uidls)
             keep \(keep)
+            \(extra)
 
             """)
-        return try binary.run(["-q", "-C", rc, "test"], home: home.path)
+        return try binary.run((quiet ? ["-q"] : []) + ["-C", rc, "test"], home: home.path)
     }
 
     /// How often each sent message was delivered (the Received header
@@ -242,5 +244,41 @@ final class KeepDurationAccount: @unchecked Sendable {
         }
         #expect(errors[0].contains("/uidls, line 4: invalid timestamp\n"), "\(errors[0])")
         #expect(errors[0] == errors[1], "ours \(errors[0])\n1.4.23 \(errors[1])")
+    }
+
+    /// `killsize 0` with a duration marks everything seen without fetching
+    /// it, saying `killsize + keep`; once due, the messages go as old ones
+    /// do: ours prints what 1.4.23 prints, run for run.
+    @Test func killsizeZeroWaitsAsUpstreamWaits() throws {
+        let upstream = try MpopBinary.upstream()
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let sides = [(MpopBinary.ours, try KeepDurationAccount(dovecot: dovecot, user: "gina")),
+                     (upstream, try KeepDurationAccount(dovecot: dovecot, user: "hank"))]
+        for (_, account) in sides {
+            try account.put()
+            try account.put()
+        }
+        func runBoth(keep: String) throws -> [String] {
+            try sides.map { binary, account in
+                let run = try account.run(binary, keep: keep, extra: "killsize 0", quiet: false)
+                #expect(run.status == 0, "\(binary.path) \(run)")
+                return run.stdout.replacingOccurrences(of: account.user, with: "USER") + "exit \(run.status)"
+            }
+        }
+        let notDue = try runBoth(keep: "1h")
+        #expect(notDue[0] == notDue[1], "ours \(notDue[0])\n1.4.23 \(notDue[1])")
+        #expect(notDue[0].contains("skipping message 1 of 2 (reason: killsize + keep)"), "\(notDue[0])")
+        for (_, account) in sides {
+            #expect(account.deliveryCounts == [0, 0] && account.onServer == 2 && account.uidLines.count == 2)
+        }
+        usleep(Self.pastThreeSeconds)
+        let due = try runBoth(keep: "3s")
+        #expect(due[0] == due[1], "ours \(due[0])\n1.4.23 \(due[1])")
+        // Seen before, they are old now: deleted as such, without a killsize line.
+        #expect(!due[0].contains("killsize"), "\(due[0])")
+        for (_, account) in sides {
+            #expect(account.deliveryCounts == [0, 0] && account.onServer == 0 && account.uidLines.isEmpty)
+        }
     }
 }
