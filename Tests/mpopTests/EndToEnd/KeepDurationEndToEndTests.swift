@@ -281,4 +281,30 @@ final class KeepDurationAccount: @unchecked Sendable {
             #expect(account.deliveryCounts == [0, 0] && account.onServer == 0 && account.uidLines.isEmpty)
         }
     }
+
+    /// `keep on` with an empty mailbox leaves the stored list alone, as
+    /// 1.4.18 does; 1.4.23 clears it (measured here; Docs/Compatibility.md).
+    @Test func keepOnWithAnEmptyMailboxKeepsTheListAs1418() throws {
+        let upstream = try MpopBinary.upstream()
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        var listed: [String: Int] = [:]
+        for (name, binary) in [("ours", MpopBinary.ours), ("1.4.18", .reference), ("1.4.23", upstream)] {
+            let account = try KeepDurationAccount(dovecot: dovecot, user: "u" + name.filter(\.isNumber) + "x")
+            try account.put()
+            let first = try account.run(binary, keep: "on")
+            #expect(first.status == 0, "\(name) \(first)")
+            #expect(account.uidLines.count == 1, "\(name)")
+            for sub in ["new", "cur"] {
+                let directory = account.mailbox.maildir + "/" + sub
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                    try FileManager.default.removeItem(atPath: directory + "/" + file)
+                }
+            }
+            let empty = try account.run(binary, keep: "on")
+            #expect(empty.status == 0, "\(name) \(empty)")
+            listed[name] = account.uidLines.count
+        }
+        #expect(listed == ["ours": 1, "1.4.18": 1, "1.4.23": 0])
+    }
 }
