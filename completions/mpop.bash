@@ -7,7 +7,7 @@
 # bash-completion package.
 
 # Long options that take no value.
-_mpop_plain_options='--version --help --pretend --debug --serverinfo
+_mpop_plain_options='--version --help --pretend --debug --serverinfo --mda
     --quiet --half-quiet --all-accounts --auth-only --status-only'
 # Long options whose value is optional ("--keep" or "--keep=off").
 _mpop_optional_options='--received-header --auth --tls --tls-starttls

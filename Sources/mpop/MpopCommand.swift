@@ -1,7 +1,8 @@
 import POP3Core
 
 /// The program: parses the command line, reads and checks the accounts,
-/// prints the configuration for `-P`/`-d`, then hands over to the mode.
+/// prints the configuration for `-P`/`-d`, then hands over to the mode
+/// (`--configure` and `--mda` need no accounts and come first).
 /// Every error becomes mpop's diagnostics and exit status here.
 enum MpopCommand {
     static func main(arguments: [String]) -> ExitStatus {
@@ -28,6 +29,10 @@ enum MpopCommand {
         if case .configure(let address) = mode {
             let file = invocation.configurationFile ?? ConfigLocation.userConfigFile(environment)
             return configure(address, configurationFile: file, keyRing: SecretTool.isAvailable(environment))
+        }
+        if mode == .mda {
+            // No configuration file, no -P: mpop 1.4.23 delivers before it looks at accounts.
+            return MDAMode(invocation: invocation).run()
         }
 
         let accounts: [Account]

@@ -4,10 +4,21 @@ import Foundation
 /// install in its message; it never passes without having run.
 public struct MissingPrerequisite: Error, CustomStringConvertible {
     public let program: String
-    public let package: String
+    /// What to run to get it, e.g. `apt-get install mpop`.
+    public let remedy: String
+
+    /// A program from a Debian package.
+    public init(program: String, package: String) {
+        self.init(program: program, remedy: "apt-get install \(package)")
+    }
+
+    public init(program: String, remedy: String) {
+        self.program = program
+        self.remedy = remedy
+    }
 
     public var description: String {
-        "\(program) is not installed; install it with: apt-get install \(package)"
+        "\(program) is not installed; install it with: \(remedy)"
     }
 }
 

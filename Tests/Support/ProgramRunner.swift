@@ -73,7 +73,9 @@ public struct MpopBinary: Sendable {
             path = root.appendingPathComponent(".build/upstream-mpop/bin/mpop").path
         }
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw MissingPrerequisite(program: path, package: "(build it: build-upstream-mpop .build/upstream-mpop)")
+            throw MissingPrerequisite(program: path,
+                                      remedy: "../shared/reference/build-upstream-mpop .build/upstream-mpop "
+                                          + "(Scripts/test does it)")
         }
         return MpopBinary(path: path)
     }
@@ -92,7 +94,7 @@ public struct MpopBinary: Sendable {
             try Prerequisites.requireReferenceMpop()
         }
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw MissingPrerequisite(program: path, package: "(build it: swift build)")
+            throw MissingPrerequisite(program: path, remedy: "swift build")
         }
         var env = [
             "HOME": home,

@@ -45,6 +45,15 @@ public final class Cancellation: @unchecked Sendable {
         return csupport_cancellation_reason(flag) != 0
     }
 
+    /// The signal that asked to stop, or `nil` when none did (not asked
+    /// yet, or asked by ``cancel()``): a program that cleans up and then
+    /// wants to die of that signal, as it would have without handlers.
+    public var signal: Int32? {
+        guard let flag else { return nil }
+        let reason = csupport_cancellation_reason(flag)
+        return reason > 0 ? reason : nil
+    }
+
     /// Asks to stop, as a signal would; asking twice is harmless.
     public func cancel() {
         guard let flag else { preconditionFailure("Cancellation.never cannot be cancelled") }

@@ -10,6 +10,8 @@ struct Invocation: Sendable {
         case serverInfo
         /// `--configure=ADDRESS`.
         case configure(address: String)
+        /// `--mda` (mpop 1.4.23): deliver one mail from standard input.
+        case mda
     }
 
     /// What `--summary` prints after each account of retrieval mode.
@@ -24,12 +26,14 @@ struct Invocation: Sendable {
     var printVersion = false
     /// `--help`
     var printHelp = false
-    /// mpop's three mode flags, kept as mpop keeps them because their
-    /// interplay decides the mode: `--version` and `--help` clear all three,
-    /// `-S` clears retrieval, `--configure` clears the other two.
+    /// mpop's mode flags, kept as mpop keeps them because their interplay
+    /// decides the mode: `--version` and `--help` clear all four, `-S`
+    /// clears retrieval, `--configure` and 1.4.23's `--mda` clear the
+    /// other three but `-S` does not clear `--mda`.
     var retrievalFlag = true
     var serverInfoFlag = false
     var configureAddress: String?
+    var mdaFlag = false
 
     /// `-P`: print the configuration and exit.
     var pretend = false
@@ -49,7 +53,8 @@ struct Invocation: Sendable {
     var summary = SummaryFormat.off
     /// `-C FILE`, as given (no tilde expansion).
     var configurationFile: String?
-    /// The account names after the options, in order; may repeat.
+    /// The account names after the options, in order; may repeat. With
+    /// `--mda`, the envelope sender (at most one).
     var accountNames: [String] = []
     /// The settings given as options, applied to every selected account; in
     /// `--host` mode, the one account itself.
@@ -67,9 +72,11 @@ struct Invocation: Sendable {
     var printsConfiguration: Bool { pretend || debug }
 
     /// The mode mpop runs in after `--version`/`--help` output, or `nil`
-    /// when there is nothing left to do.
+    /// when there is nothing left to do. `--configure` and `--mda` given
+    /// after `--help` or `--version` still run, as in mpop.
     var mode: Mode? {
         if let configureAddress { return .configure(address: configureAddress) }
+        if mdaFlag { return .mda }
         if printVersion || printHelp { return nil }
         if serverInfoFlag { return .serverInfo }
         if retrievalFlag { return .retrieval }

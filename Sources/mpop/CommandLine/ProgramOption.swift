@@ -1,13 +1,17 @@
 import POP3Core
 
 /// The long options that are no setting of an account: what to print, the
-/// mode, the configuration file, and our `--summary`. The settings' options
-/// come from ``Setting/definition``.
+/// mode, the configuration file, our `--summary` and mpop 1.4.23's `--mda`.
+/// The settings' options come from ``Setting/definition``.
 enum ProgramOption: String, Sendable, CaseIterable {
     case version, help, configure, quiet, halfQuiet = "half-quiet", pretend, debug, serverInfo = "serverinfo"
     case file, authOnly = "auth-only", allAccounts = "all-accounts", statusOnly = "status-only"
     /// Not in mpop 1.4.18.
     case summary
+    /// mpop 1.4.23's MDA mode (not in 1.4.18). 1.4.23 lists it fourth in its
+    /// table, but no other option starts with `m`, so its place there shows
+    /// in no getopt message.
+    case mda
 
     /// The long option, without `--`.
     var name: String { rawValue }
@@ -48,8 +52,17 @@ enum ProgramOption: String, Sendable, CaseIterable {
             invocation.retrievalFlag = false
             invocation.serverInfoFlag = false
             invocation.configureAddress = nil
+            invocation.mdaFlag = false
         case .configure:
             invocation.configureAddress = value
+            invocation.retrievalFlag = false
+            invocation.serverInfoFlag = false
+            invocation.mdaFlag = false
+        case .mda:
+            // It leaves --help and --version alone: mpop 1.4.23 prints
+            // their text, then delivers.
+            invocation.mdaFlag = true
+            invocation.configureAddress = nil
             invocation.retrievalFlag = false
             invocation.serverInfoFlag = false
         case .quiet:

@@ -15,9 +15,9 @@ enum ModeRunner {
             return RetrievalMode(invocation: invocation, environment: environment).run(accounts)
         case .serverInfo:
             return ServerInfoMode(invocation: invocation, environment: environment).run(accounts)
-        case .configure:
-            // MpopCommand handles --configure before accounts are read.
-            preconditionFailure("--configure reached the account modes")
+        case .configure, .mda:
+            // MpopCommand handles --configure and --mda before accounts are read.
+            preconditionFailure("\(mode) reached the account modes")
         }
     }
 

@@ -351,7 +351,8 @@ final class CrashStateExplorer {
             }
         }
         if let journal = tree.file(at: uidlsPath + ".journal") {
-            for record in UIDLsJournalReplay.replay(journal, currentBootID: nil).records where record.intent == nil {
+            let records = UIDLsJournalReplay.replay(journal, currentBootID: nil).records
+            for record in records where record.intent == nil && record.batch == nil {
                 uids.insert(String(decoding: record.uid, as: UTF8.self))
             }
         }
