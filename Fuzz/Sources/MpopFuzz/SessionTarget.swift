@@ -19,7 +19,7 @@ enum SessionTarget {
         account.password = Secret("pw")
         account.auth = methods[Int(seed >> 5)]
         account.pipelining = [.off, .on, .auto][Int(seed >> 3 & 3) % 3]
-        account.keep = seed & 4 != 0
+        account.keep = seed & 4 != 0 ? .on : .off
         account.onlyNew = seed & 8 == 0
         account.delivery = .mbox("/dev/null")
         account.timeout = nil

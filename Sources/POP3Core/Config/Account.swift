@@ -81,8 +81,8 @@ public struct Account: Sendable, Equatable {
     public var uidlsFile = "~/.mpop_uidls/%U_at_%H"
     /// `only_new`
     public var onlyNew = true
-    /// `keep`
-    public var keep = false
+    /// `keep`: `on`, `off` or a duration.
+    public var keep = Keep.off
     /// `killsize` in bytes; `nil` is `off`.
     public var killSize: Int64?
     /// `skipsize` in bytes; `nil` is `off`.

@@ -61,6 +61,45 @@ public enum ConfigValue {
         }
     }
 
+    /// A `keep` duration in seconds, read as mpop 1.4.23's `get_keep_arg`
+    /// reads it: one or more parts, each a `strtoul` number (leading white
+    /// space and a sign allowed) followed by exactly `d`, `h`, `m` or `s`,
+    /// summed in 64-bit arithmetic that wraps where the C code's does
+    /// (`5s -1s` is 4 seconds). `nil` for anything else, for a sum that
+    /// overflows or ends negative, and for a trailing blank (`1d `).
+    /// An empty text is 0; callers decide what that means.
+    public static func keepDuration(_ text: String) -> Int64? {
+        text.withCString { start -> Int64? in
+            var total: UInt64 = 0
+            var cursor = start
+            errno = 0
+            while cursor.pointee != 0 {
+                var end: UnsafeMutablePointer<CChar>?
+                let value = UInt64(strtoul(cursor, &end, 10))
+                guard let end, UnsafePointer(end) != cursor, !(value == UInt64.max && errno == ERANGE) else {
+                    return nil
+                }
+                let unit: UInt64
+                switch UInt8(bitPattern: end.pointee) {
+                case UInt8(ascii: "d"): unit = 24 * 60 * 60
+                case UInt8(ascii: "h"): unit = 60 * 60
+                case UInt8(ascii: "m"): unit = 60
+                case UInt8(ascii: "s"): unit = 1
+                default: return nil
+                }
+                if unit > 1 && value > UInt64.max / unit { return nil }
+                let part = value &* unit
+                // The C code compares as unsigned: a negative total is
+                // refused, a part that wraps below zero is not.
+                if total > UInt64(Int64.max) &- part { return nil }
+                total &+= part
+                cursor = UnsafePointer(end + 1)
+            }
+            let seconds = Int64(bitPattern: total)
+            return seconds >= 0 ? seconds : nil
+        }
+    }
+
     /// A certificate fingerprint: 32, 20 or 16 bytes as two hex digits each,
     /// separated by `:` or a space (`get_fingerprint`); the length of the
     /// text picks the digest.

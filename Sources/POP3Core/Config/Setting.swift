@@ -61,7 +61,7 @@ public enum Setting: Sendable, Hashable, CaseIterable {
             .init("uidls_file", .requiredArgument, \.uidlsFile, .requiredPath, pretendLabel: "uidls file",
                   retrievalOnly: true)
         case .onlyNew: .init("only_new", .optionalArgument, \.onlyNew, .onOff, short: "n", retrievalOnly: true)
-        case .keep: .init("keep", .optionalArgument, \.keep, .onOff, short: "k", retrievalOnly: true)
+        case .keep: .init("keep", .optionalArgument, \.keep, .keep, short: "k", retrievalOnly: true)
         case .killSize: .init("killsize", .requiredArgument, \.killSize, .sizeOrOff, retrievalOnly: true)
         case .skipSize: .init("skipsize", .requiredArgument, \.skipSize, .sizeOrOff, retrievalOnly: true)
         case .filter: .init("filter", .requiredArgument, \.filter, .text, retrievalOnly: true)

@@ -42,6 +42,30 @@ extension ValueSyntax where Value == Bool {
     static var onOff: Self { keywords(["on": true, "off": false], absent: true) }
 }
 
+extension ValueSyntax where Value == Keep {
+    /// `on`, `off` or a duration (``ConfigValue/keepDuration(_:)``); on
+    /// without an argument. `-P` prints `on`, `off` or `N seconds`, as mpop
+    /// 1.4.23 does.
+    ///
+    /// An empty argument of the long option (`--keep=`) stays invalid, as
+    /// in 1.4.18: 1.4.23 reads it as a duration of no parts, which is
+    /// `off`, the opposite of what `--keep` alone means.
+    static var keep: Self {
+        Self(read: { argument throws(SettingArgument.Problem) in
+            guard let text = argument.text else { return .on }
+            if let on = ConfigValue.onOff(text) { return on ? .on : .off }
+            guard !text.isEmpty, let seconds = ConfigValue.keepDuration(text) else { throw .invalid }
+            return Keep(seconds: seconds)
+        }, show: { keep in
+            switch keep {
+            case .off: "off"
+            case .on: "on"
+            case .duration(let seconds): "\(seconds) seconds"
+            }
+        })
+    }
+}
+
 extension ValueSyntax where Value == String? {
     /// Any text; an empty argument unsets (`user`, `filter`).
     static var text: Self {

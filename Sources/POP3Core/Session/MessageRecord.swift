@@ -20,6 +20,10 @@ public struct MessageRecord: Sendable, Equatable {
     /// Whether its UID belongs in the UIDLs file (known, killed, filtered
     /// out, or delivered; cleared by a successful DELE).
     public var isOld = false
+    /// When the message was first seen (UNIX time): the UIDLs file's time
+    /// for a known UID, otherwise the session's start. `keep DURATION`
+    /// lets it be deleted only once the duration has passed since then.
+    public var firstSeen: Int64 = 0
 
     public init(number: Int, size: Int64, uid: String?) {
         self.number = number

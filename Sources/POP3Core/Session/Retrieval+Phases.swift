@@ -44,8 +44,9 @@ extension Retrieval {
         case .delete:
             records[index].action = .delete
             records[index].isOld = true
+            let deleted = mayDelete(records[index])
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
-                              deleted: !account.keep, keep: account.keep)
+                              deleted: deleted, keep: !deleted)
         case .ignore:
             records[index].action = .ignore
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
@@ -173,12 +174,15 @@ extension Retrieval {
         }
     }
 
-    /// DELE (unless `keep`), QUIT, and the UIDLs file (§3.1 steps 17–18).
+    /// DELE (unless `keep` says otherwise), QUIT, and the UIDLs file
+    /// (§3.1 steps 17–18). With `keep DURATION` only the messages first
+    /// seen at least that long ago are deleted; the others stay on the
+    /// server and in the list, with their first-seen times (mpop 1.4.23).
     func finish(store: any SeenMessageStore) throws {
-        if account.keep {
+        if account.keep == .on {
             // mpop leaves the list alone for an empty mailbox with keep.
             if !records.isEmpty {
-                store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+                replaceStoredList(in: store)
             }
             try store.save()
             phase = .finished
@@ -191,7 +195,7 @@ extension Retrieval {
             session.close()
             return
         }
-        let doomed = records.indices.filter { records[$0].action == .delete }
+        let doomed = records.indices.filter { records[$0].action == .delete && mayDelete(records[$0]) }
         // No DELE before the journal's markers are on disk: a power loss
         // can take a marker whose sync had not finished (and a record
         // above it), and the next run then counts those messages as not
@@ -210,7 +214,7 @@ extension Retrieval {
         try session.quit()
         observer?.messagesDeleted(count: doomed.count)
         for index in doomed { records[index].isOld = false }
-        store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+        replaceStoredList(in: store)
         try store.save()
         store.close()
         phase = .finished

@@ -51,6 +51,9 @@ public final class Retrieval {
     /// ``Phase/delivering(_:_:)``.
     var pendingCommitted: [Int] = []
     var newlineCountsTwo = false
+    /// When the session started (the store's clock): "now" for
+    /// `keep DURATION`, and the first-seen time of every new UID.
+    var sessionStart: Int64 = 0
     /// The Received header of the last message, and the second it shows.
     var receivedHeaderCache: (time: Int, lines: [String])?
 
@@ -124,6 +127,9 @@ public final class Retrieval {
                 session.close()
                 return
             }
+            if account.keep.duration != nil {
+                store.keepFirstSeenTimes()
+            }
             try session.checkAbort(betweenPhases: true)
             applySizeRules()
             if filter != nil && count > 0 {
@@ -154,11 +160,18 @@ public final class Retrieval {
     func prepareRecords(sizes: [Int64], uids: [String]?, totalSize: Int64, store: any SeenMessageStore) {
         hasUIDs = uids != nil
         let known = store.seenUIDs(host: storeHost, user: storeUser)
+        sessionStart = store.sessionStart
+        let now = sessionStart
+        let times = store.firstSeenTimes(host: storeHost, user: storeUser)
         let onlyNew = account.onlyNew
         var newCount = 0
         var newSize: Int64 = 0
         records = sizes.indices.map { i in
             var record = MessageRecord(number: i + 1, size: sizes[i], uid: uids?[i])
+            record.firstSeen = now
+            if let uid = record.uid, !times.isEmpty {
+                record.firstSeen = times[Array(uid.utf8)] ?? now
+            }
             if let uid = record.uid, known.contains(uid) {
                 record.isOld = true
                 if onlyNew { record.action = .delete }
@@ -179,25 +192,45 @@ public final class Retrieval {
             if let kill = account.killSize, records[i].size >= kill {
                 records[i].action = .delete
                 records[i].isOld = true
+                let deleted = mayDelete(records[i])
                 observer?.skipped(number: records[i].number, of: records.count, reason: .killsize,
-                                  deleted: !account.keep, keep: account.keep)
+                                  deleted: deleted, keep: !deleted)
             } else if let skip = account.skipSize, records[i].size >= skip {
                 records[i].action = .ignore
                 observer?.skipped(number: records[i].number, of: records.count, reason: .skipsize,
-                                  deleted: false, keep: account.keep)
+                                  deleted: false, keep: !account.keep.isOff)
             }
         }
     }
 
-    /// Everything old goes into the UIDLs file (or nothing without UIDL).
-    func storedUIDs() -> [String] {
-        guard hasUIDs else { return [] }
+    /// Whether `keep` lets the message be deleted in this session: always
+    /// with `off`, never with `on`, and with a duration once that much time
+    /// has passed since it was first seen (mpop 1.4.23).
+    func mayDelete(_ record: MessageRecord) -> Bool {
+        account.keep.allowsDeletion(firstSeen: record.firstSeen, now: sessionStart)
+    }
+
+    /// Everything old goes into the UIDLs file (or nothing without UIDL),
+    /// each UID with the time it was first seen.
+    func storedUIDs() -> (uids: [String], firstSeen: [Int64]) {
+        guard hasUIDs else { return ([], []) }
         var uids: [String] = []
+        var times: [Int64] = []
         uids.reserveCapacity(records.count)
+        times.reserveCapacity(records.count)
         for record in records where record.isOld {
-            if let uid = record.uid { uids.append(uid) }
+            if let uid = record.uid {
+                uids.append(uid)
+                times.append(record.firstSeen)
+            }
         }
-        return uids
+        return (uids, times)
+    }
+
+    /// Replaces the account's list in `store` with ``storedUIDs()``.
+    func replaceStoredList(in store: any SeenMessageStore) {
+        let (uids, times) = storedUIDs()
+        store.replace(host: storeHost, user: storeUser, with: uids, firstSeen: times)
     }
 
     /// Cuts the torn messages that a run killed in the middle of an mbox
@@ -243,7 +276,7 @@ public final class Retrieval {
             try? flushCommitted(sink: sink, store: store)
             try? sink.close()
         }
-        store.replace(host: storeHost, user: storeUser, with: storedUIDs())
+        replaceStoredList(in: store)
         try? store.save()
         store.close()
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The UIDs of messages already retrieved or otherwise marked old, per server
 /// host and user: mpop's UIDLs file, with a journal that records each
 /// delivery as soon as it is durable.
@@ -43,8 +47,29 @@ public protocol SeenMessageStore: AnyObject {
     /// written by ``save()``. An empty list removes it.
     func replace(host: String, user: String, with uids: [String])
 
-    /// Writes the file atomically in mpop 1.4.18's format (temporary file,
-    /// fsync, rename, fsync of the directory) and empties the journal.
+    /// ``replace(host:user:with:)`` with the time each UID was first seen
+    /// (`firstSeen[i]` for `uids[i]`), kept where the store keeps times.
+    func replace(host: String, user: String, with uids: [String], firstSeen: [Int64])
+
+    /// When this session started (UNIX time): the first-seen time of every
+    /// UID seen for the first time, and of a UID the store has without
+    /// one; `keep DURATION` measures a message's age against it.
+    var sessionStart: Int64 { get }
+
+    /// The first-seen times the store has for the list of `host` and
+    /// `user` (mpop 1.4.23's format, and the journal's records); a UID
+    /// missing here counts as first seen at ``sessionStart``.
+    func firstSeenTimes(host: String, user: String) -> [[UInt8]: Int64]
+
+    /// Makes the store keep first-seen times from now on: its file is
+    /// saved in mpop 1.4.23's format and each delivery's record carries its
+    /// time. Call it, for an account with `keep DURATION`, before
+    /// recording anything.
+    func keepFirstSeenTimes()
+
+    /// Writes the file atomically (temporary file, fsync, rename, fsync of
+    /// the directory) in the format it had, 1.4.18's for a new one unless
+    /// ``keepFirstSeenTimes()`` asked for 1.4.23's, and empties the journal.
     /// - Throws: a ``ReportableError`` (74).
     func save() throws
 
@@ -85,6 +110,12 @@ extension SeenMessageStore {
     }
 
     public func waitUntilRecordsAreDurable() throws {}
+    public func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
+        replace(host: host, user: user, with: uids)
+    }
+    public var sessionStart: Int64 { Int64(time(nil)) }
+    public func firstSeenTimes(host: String, user: String) -> [[UInt8]: Int64] { [:] }
+    public func keepFirstSeenTimes() {}
     public func recordPending(_ uid: String, proof: DeliveryProof, host: String, user: String) throws {}
     public func recordAppend(_ uid: String, intent: AppendIntent, host: String, user: String) throws {}
     public var interruptedAppends: [[AppendIntent]] { [] }

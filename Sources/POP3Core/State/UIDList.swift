@@ -10,17 +10,24 @@ import Glibc
 public struct UIDList: Equatable, Sendable {
     public var host: String
     public var user: String
-    /// The UIDs, each without its line end.
+    /// The UIDs, each without its line end (and without the first-seen
+    /// time of mpop 1.4.23's format).
     public var uids: [[UInt8]]
+    /// When each UID was first seen (UNIX time), for the UIDs whose line
+    /// had one (mpop 1.4.23's `UID TIME`); a UID missing here was read from
+    /// a 1.4.18-style line, or added without a time.
+    public var firstSeen: [[UInt8]: Int64]
 
-    public init(host: String, user: String, uids: [[UInt8]]) {
+    public init(host: String, user: String, uids: [[UInt8]], firstSeen: [[UInt8]: Int64] = [:]) {
         self.host = host
         self.user = user
         self.uids = uids
+        self.firstSeen = firstSeen
     }
 
-    public init(host: String, user: String, uids: [String]) {
-        self.init(host: host, user: user, uids: uids.map { Array($0.utf8) })
+    public init(host: String, user: String, uids: [String], firstSeen: [String: Int64] = [:]) {
+        self.init(host: host, user: user, uids: uids.map { Array($0.utf8) },
+                  firstSeen: Dictionary(firstSeen.map { (Array($0.key.utf8), $0.value) }, uniquingKeysWith: min))
     }
 
     /// The UIDs as strings (invalid UTF-8 decoded with replacement characters).

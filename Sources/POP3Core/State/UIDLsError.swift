@@ -13,8 +13,8 @@ public enum UIDLsError: ReportableError, Equatable {
         case invalidUserName
         case tooFewUIDs(user: String, host: String)
         case lineTooLong
-        /// A 1.4.23-style UID line without its ` <timestamp>` (our wording;
-        /// 1.4.18 cannot read that format at all).
+        /// What follows the last blank of a UID line is not a first-seen
+        /// time (mpop 1.4.23's `strtoll` check).
         case invalidTimestamp
     }
 
@@ -85,7 +85,7 @@ public enum UIDLsError: ReportableError, Equatable {
         case .invalidUserName: return "invalid or missing user name"
         case .tooFewUIDs(let user, let host): return "too few UIDs for user \(user), host \(host)"
         case .lineTooLong: return "line longer than \(UIDLsParser.maximumLineLength) characters"
-        case .invalidTimestamp: return "invalid or missing timestamp"
+        case .invalidTimestamp: return "invalid timestamp"
         }
     }
 

@@ -11,8 +11,15 @@ import Glibc
 /// not exist counts as empty and is created) and folds in a journal left
 /// by an earlier run; ``recordDelivered(_:host:user:)`` appends to the
 /// journal; ``replace(host:user:with:)`` changes the lists in memory;
-/// ``save()`` writes the file atomically in 1.4.18's format, removes the
-/// journal and releases the lock; ``close()`` releases it without writing.
+/// ``save()`` writes the file atomically, removes the journal and releases
+/// the lock; ``close()`` releases it without writing.
+///
+/// The format a save writes is the one the file has: mpop 1.4.23's
+/// (`UID FIRST-SEEN`) when any UID line, or any record of the journal
+/// folded in, has a time; 1.4.18's otherwise, unless
+/// ``keepFirstSeenTimes()`` (an account with `keep DURATION`) asks for
+/// 1.4.23's. So a file that Debian's 1.4.18 reads stays one it reads
+/// correctly until a keep duration needs the times.
 /// Using the store after ``save()`` or ``close()`` is a programming error.
 public final class UIDLsFile: SeenMessageStore {
     /// mpop's lock timeout (`UIDLS_LOCK_TIMEOUT`).
@@ -31,12 +38,12 @@ public final class UIDLsFile: SeenMessageStore {
     /// the journal, not yet merged into their lists: merging costs a set
     /// lookup per UID, and a retrieval replaces the list at the end anyway,
     /// so it waits until something reads the lists.
-    private var delivered: [(key: ListKey, uid: [UInt8])] = []
+    private var delivered: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)] = []
     /// The UIDs recorded since the last ``makeRecordsDurable()`` (also in
     /// `delivered` or already merged): their messages may still turn out
     /// not to be durable, and then ``withdrawUnmarkedRecords()`` takes them
     /// back.
-    private var unmarkedDelivered: [(key: ListKey, uid: [UInt8])] = []
+    private var unmarkedDelivered: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)] = []
     private var fd: Int32
     private let journal: UIDLsJournal
     private var isOpen = true
@@ -92,6 +99,12 @@ public final class UIDLsFile: SeenMessageStore {
     private var openBatches: Set<String> = []
     /// The CRC-32 of the file on disk, once a batch line needed it.
     private var onDiskChecksum: UInt32?
+
+    /// See ``SeenMessageStore/sessionStart``: the time the file was read.
+    public var sessionStart = Int64(time(nil))
+    /// Whether saves write mpop 1.4.23's format, and delivered records
+    /// carry their first-seen time.
+    public private(set) var keepsFirstSeenTimes = false
 
     private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
         self.path = path
@@ -193,7 +206,7 @@ public final class UIDLsFile: SeenMessageStore {
         store.createdFile = created
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
-        var groups: [(host: String, user: String, uids: [[UInt8]])] = []
+        var groups: [(host: String, user: String, uids: [[UInt8]], times: [Int64?])] = []
         // Each message's append records, until a later record of the same
         // message says it was completed (or abandoned by the writer). A
         // write at the message's start begins a new attempt and ends the
@@ -226,13 +239,17 @@ public final class UIDLsFile: SeenMessageStore {
         for record in records where record.intent == nil && record.batch == nil && (record.proof?.holds() ?? true) {
             if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
                 groups[index].uids.append(record.uid)
+                groups[index].times.append(record.firstSeen)
             } else {
-                groups.append((record.host, record.user, [record.uid]))
+                groups.append((record.host, record.user, [record.uid], [record.firstSeen]))
             }
         }
         for group in groups {
-            store.add(group.uids, host: group.host, user: group.user)
+            store.add(group.uids, host: group.host, user: group.user, firstSeen: group.times)
         }
+        // Times from the journal count too: a run that upgraded the file
+        // to keep them was killed before its save.
+        store.keepsFirstSeenTimes = store.storedLists.contains { !$0.firstSeen.isEmpty }
         return store
     }
 
@@ -323,17 +340,34 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     /// Whether the file already holds exactly what ``save()`` would write:
-    /// the lists are as read, and were read in 1.4.18's format.
+    /// the lists are as read, and were read in the format a save writes.
     private func fileHoldsLists() -> Bool {
         switch derived.onDisk {
         case .asRead(let bytes):
-            derived.onDisk = UIDLsSerializer.serialize(storedLists) == bytes ? .holdsLists : .differs
+            derived.onDisk = serializedLists() == bytes ? .holdsLists : .differs
             return fileHoldsLists()
         case .holdsLists:
             return true
         case .differs:
             return false
         }
+    }
+
+    /// The file's text for the lists, in the format a save writes.
+    private func serializedLists() -> [UInt8] {
+        UIDLsSerializer.serialize(storedLists, firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil)
+    }
+
+    public func firstSeenTimes(host: String, user: String) -> [[UInt8]: Int64] {
+        mergeDelivered()
+        return index(host: host, user: user).map { storedLists[$0].firstSeen } ?? [:]
+    }
+
+    public func keepFirstSeenTimes() {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        guard !keepsFirstSeenTimes else { return }
+        keepsFirstSeenTimes = true
+        if case .holdsLists = derived.onDisk { derived.onDisk = .differs }
     }
 
     /// Forgets what was derived from the lists as they were.
@@ -347,10 +381,11 @@ public final class UIDLsFile: SeenMessageStore {
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         let bytes = uids.map { Array($0.utf8) }
-        try journal.append(bytes.map { UIDLsJournalRecord(host: host, user: user, uid: $0) })
+        let time = keepsFirstSeenTimes ? sessionStart : nil
+        try journal.append(bytes.map { UIDLsJournalRecord(host: host, user: user, uid: $0, firstSeen: time) })
         let key = ListKey(host: host, user: user)
-        delivered += bytes.map { (key, $0) }
-        unmarkedDelivered += bytes.map { (key, $0) }
+        delivered += bytes.map { (key, $0, time) }
+        unmarkedDelivered += bytes.map { (key, $0, time) }
     }
 
     /// Appends a pending record to the journal (a copy into its mapping,
@@ -423,7 +458,7 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     /// Removes these UIDs from their lists (a list left empty goes).
-    private func forget(_ entries: [(key: ListKey, uid: [UInt8])]) {
+    private func forget(_ entries: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)]) {
         var byKey: [ListKey: Set<[UInt8]>] = [:]
         for entry in entries {
             byKey[entry.key, default: []].insert(entry.uid)
@@ -432,6 +467,7 @@ public final class UIDLsFile: SeenMessageStore {
             knownUIDs[key] = nil
             guard let index = index(host: key.host, user: key.user) else { continue }
             storedLists[index].uids.removeAll { uids.contains($0) }
+            for uid in uids { storedLists[index].firstSeen[uid] = nil }
             if storedLists[index].uids.isEmpty {
                 storedLists.remove(at: index)
             }
@@ -440,7 +476,19 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     public func replace(host: String, user: String, with uids: [String]) {
+        replace(host: host, user: user, with: uids, firstSeen: nil)
+    }
+
+    public func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
+        precondition(firstSeen.count == uids.count, "one first-seen time per UID")
+        replace(host: host, user: user, with: uids, firstSeen: Optional(firstSeen))
+    }
+
+    /// Replaces the list; `firstSeen` is kept only while the store keeps
+    /// times, and without it the list keeps the times of the UIDs it still has.
+    private func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]?) {
         precondition(isOpen, "UIDLsFile used after save() or close()")
+        let times = keepsFirstSeenTimes ? firstSeen : nil
         // Deliveries to this list are superseded; others still count.
         let key = ListKey(host: host, user: user)
         delivered.removeAll { $0.key == key }
@@ -450,10 +498,19 @@ public final class UIDLsFile: SeenMessageStore {
         // The usual case of a run that fetched nothing new: the same UIDs
         // in the same order. Then the list stays as it is, bytes and all.
         if let existing, !uids.isEmpty, storedLists[existing].uids.count == uids.count,
-           zip(storedLists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }) {
+           zip(storedLists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }),
+           times.map({ zip(storedLists[existing].uids, $0).allSatisfy { storedLists[existing].firstSeen[$0] == $1 } })
+            ?? true {
             return
         }
         let bytes = uids.map { Array($0.utf8) }
+        var timesByUID = existing.map { storedLists[$0].firstSeen } ?? [:]
+        if let times {
+            timesByUID = Dictionary(zip(bytes, times), uniquingKeysWith: min)
+        } else if !timesByUID.isEmpty {
+            let kept = Set(bytes)
+            timesByUID = timesByUID.filter { kept.contains($0.key) }
+        }
         knownUIDs[ListKey(host: host, user: user)] = nil
         if existing != nil || !bytes.isEmpty {
             listsChanged()
@@ -463,9 +520,10 @@ public final class UIDLsFile: SeenMessageStore {
                 storedLists.remove(at: index)
             } else {
                 storedLists[index].uids = bytes
+                storedLists[index].firstSeen = timesByUID
             }
         } else if !bytes.isEmpty {
-            storedLists.insert(UIDList(host: host, user: user, uids: bytes), at: 0)
+            storedLists.insert(UIDList(host: host, user: user, uids: bytes, firstSeen: timesByUID), at: 0)
         }
     }
 
@@ -499,7 +557,7 @@ public final class UIDLsFile: SeenMessageStore {
             close()
             return
         }
-        let bytes = UIDLsSerializer.serialize(storedLists)
+        let bytes = serializedLists()
         do throws(UIDLsError) {
             try replaceFile(with: bytes)
         } catch {
@@ -613,12 +671,15 @@ public final class UIDLsFile: SeenMessageStore {
             let key = pending[start].key
             var end = start + 1
             while end < pending.count && pending[end].key == key { end += 1 }
-            add(pending[start..<end].map(\.uid), host: key.host, user: key.user)
+            add(pending[start..<end].map(\.uid), host: key.host, user: key.user,
+                firstSeen: pending[start..<end].map(\.firstSeen))
             start = end
         }
     }
 
-    private func add(_ uids: [[UInt8]], host: String, user: String) {
+    /// Adds the UIDs not in the list yet, each with its first-seen time
+    /// when it has one (`firstSeen[i]` for `uids[i]`) and the list none.
+    private func add(_ uids: [[UInt8]], host: String, user: String, firstSeen: [Int64?]) {
         let index: Int
         if let found = self.index(host: host, user: user) {
             index = found
@@ -629,9 +690,15 @@ public final class UIDLsFile: SeenMessageStore {
         }
         let key = ListKey(host: host, user: user)
         var known = knownUIDs.removeValue(forKey: key) ?? Set(storedLists[index].uids)
-        for uid in uids where known.insert(uid).inserted {
-            storedLists[index].uids.append(uid)
-            listsChanged()
+        for (uid, time) in zip(uids, firstSeen) {
+            if known.insert(uid).inserted {
+                storedLists[index].uids.append(uid)
+                listsChanged()
+            }
+            if let time, storedLists[index].firstSeen[uid] == nil {
+                storedLists[index].firstSeen[uid] = time
+                listsChanged()
+            }
         }
         knownUIDs[key] = known
     }

@@ -10,6 +10,14 @@
 /// digits. A line that does not end in a line feed, or whose checksum does
 /// not match, was torn by a crash or damaged and is ignored.
 ///
+/// Where the UIDLs file keeps first-seen times (mpop 1.4.23's format), a
+/// delivered record carries the UNIX time its message was first seen, so
+/// that a kill before the save loses no time:
+///
+/// ```
+/// pop.example.org alice uid-1 1790000000 0e1f2a3b
+/// ```
+///
 /// A pending record (``UIDLsFile/recordPending(_:proof:host:user:)``) has
 /// two more fields before the checksum, the proof's path and size:
 ///
@@ -47,8 +55,11 @@
 /// pop.example.org alice 42 /home/alice/mbox batch 40960 5f0e3a21 6a7b8c9d
 /// ```
 ///
-/// The records differ in their number of fields (4, 6, 7, 8 and 9), and
+/// The records differ in their number of fields (4, 5, 6, 7, 8 and 9), and
 /// where the number is the same, in their fifth field (`agent`, `batch`).
+/// A journal of an earlier version has no 5-field records; one of ours
+/// read by an earlier version loses only those records' messages, which
+/// are then fetched again, never lost.
 public struct UIDLsJournalRecord: Equatable, Sendable {
     public var host: String
     public var user: String
@@ -59,20 +70,29 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     public var intent: AppendIntent?
     /// For the start of a batch of appends to an mbox.
     public var batch: MboxBatch?
+    /// For a delivered record: when its message was first seen (UNIX time),
+    /// where the UIDLs file keeps such times.
+    public var firstSeen: Int64?
 
     public init(host: String, user: String, uid: [UInt8], proof: DeliveryProof? = nil, intent: AppendIntent? = nil,
-                batch: MboxBatch? = nil) {
+                batch: MboxBatch? = nil, firstSeen: Int64? = nil) {
+        precondition(firstSeen == nil || (proof == nil && intent == nil && batch == nil),
+                     "only a delivered record carries a first-seen time")
         self.host = host
         self.user = user
         self.uid = uid
         self.proof = proof
         self.intent = intent
         self.batch = batch
+        self.firstSeen = firstSeen
     }
 
     /// The fields after the UID, encoded: a pending record's proof or an
     /// append record's stretch.
     private var extraFields: [[UInt8]] {
+        if let firstSeen {
+            return [Array(String(firstSeen).utf8)]
+        }
         if let batch {
             return [Self.percentEncode(Array(batch.path.utf8)), Array("batch".utf8), Array(String(batch.offset).utf8),
                     Self.hex(batch.uidlsChecksum)]
@@ -120,7 +140,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     /// (the journal writes one record per delivered message).
     func encode(into text: inout [UInt8]) {
         let start = text.count
-        let extra = (proof == nil && intent == nil && batch == nil) ? [] : extraFields
+        let extra = (proof == nil && intent == nil && batch == nil && firstSeen == nil) ? [] : extraFields
         let longest = 3 * (host.utf8.count + user.utf8.count + uid.count)
             + extra.reduce(0) { $0 + $1.count + 1 } + 16
         text.append(contentsOf: repeatElement(0, count: longest))
@@ -203,7 +223,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
     static func decode(_ line: ArraySlice<UInt8>) -> UIDLsJournalRecord? {
         guard line.first != UInt8(ascii: "#") else { return nil }
         let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard [4, 6, 7, 8, 9].contains(fields.count), let last = fields.last,
+        guard [4, 5, 6, 7, 8, 9].contains(fields.count), let last = fields.last,
               last.count == 8, last.allSatisfy({ hexValue($0) != nil }),
               let checksum = UInt32(String(decoding: last, as: UTF8.self), radix: 16),
               crc32(Array(line[line.startIndex..<last.startIndex - 1])) == checksum,
@@ -214,11 +234,15 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         var proof: DeliveryProof?
         var intent: AppendIntent?
         var batch: MboxBatch?
+        var firstSeen: Int64?
         func number(_ field: ArraySlice<UInt8>) -> Int64? { Int64(String(decoding: field, as: UTF8.self)) }
         func checksumField(_ field: ArraySlice<UInt8>) -> UInt32? {
             field.count == 8 ? UInt32(String(decoding: field, as: UTF8.self), radix: 16) : nil
         }
-        if fields.count == 8 && fields[4].elementsEqual("batch".utf8) {
+        if fields.count == 5 {
+            guard let time = number(fields[3]) else { return nil }
+            firstSeen = time
+        } else if fields.count == 8 && fields[4].elementsEqual("batch".utf8) {
             guard let path = percentDecode(fields[3]), let offset = number(fields[5]),
                   let sum = checksumField(fields[6]) else { return nil }
             batch = MboxBatch(path: String(decoding: path, as: UTF8.self), offset: offset, uidlsChecksum: sum)
@@ -250,7 +274,7 @@ public struct UIDLsJournalRecord: Equatable, Sendable {
         }
         return UIDLsJournalRecord(host: String(decoding: host, as: UTF8.self),
                                   user: String(decoding: user, as: UTF8.self), uid: uid, proof: proof, intent: intent,
-                                  batch: batch)
+                                  batch: batch, firstSeen: firstSeen)
     }
 
     static func percentEncode(_ bytes: [UInt8]) -> [UInt8] {

@@ -33,7 +33,7 @@ import Testing
         #expect(c.host == "b.invalid")
         #expect(c.port == 5)
         #expect(c.user == "ua")
-        #expect(c.keep)
+        #expect(c.keep == .on)
         #expect(c.filter == "f")
         #expect(c.explicitlySet == [.host, .port, .user, .keep, .filter])
         #expect(c.configurationFile == "rc")

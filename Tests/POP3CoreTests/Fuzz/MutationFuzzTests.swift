@@ -102,7 +102,7 @@ import TestSupport
             let seed = input.first ?? 0
             let account = testAccount {
                 $0.pipelining = [.off, .on, .auto][Int(seed >> 3 & 3) % 3]
-                $0.keep = seed & 4 != 0
+                $0.keep = seed & 4 != 0 ? .on : .off
                 $0.timeout = nil
             }
             let transport = ScriptedTransport(serverBytes: Array(input.dropFirst()), chunkSize: Int(seed % 17) + 1)

@@ -61,7 +61,7 @@ import TestSupport
         <-- +OK
         """, rcLines: ["skipsize 1000", "keep on"], configure: {
             $0.skipSize = 1000
-            $0.keep = true
+            $0.keep = .on
         }),
         Scenario(name: "filter deletes everything, pipelined TOP", script: """
         <-- +OK ready

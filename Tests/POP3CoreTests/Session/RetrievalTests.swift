@@ -170,7 +170,7 @@ let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2
         #expect(run.observer.lines.first == "status joe@pop.example.org new 1/15 total 2/58")
 
         let keepScript = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT\n<-- +OK"
-        let kept = RetrievalHarness(keepScript, account: testAccount { $0.keep = true }, known: ["1.msg"]).run()
+        let kept = RetrievalHarness(keepScript, account: testAccount { $0.keep = .on }, known: ["1.msg"]).run()
         #expect(kept.error == nil && kept.transport.finished)
         #expect(kept.store.stored() == ["1.msg", "2.msg"])
     }
@@ -254,7 +254,7 @@ let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2
         #expect(run.error == nil && run.transport.finished)
         #expect(run.store.stored() == [])
         #expect(run.observer.lines == ["status joe@pop.example.org new 0/0 total 0/0"])
-        let kept = RetrievalHarness(script, account: testAccount { $0.keep = true }, known: ["old"]).run()
+        let kept = RetrievalHarness(script, account: testAccount { $0.keep = .on }, known: ["old"]).run()
         #expect(kept.store.stored() == ["old"])
     }
 

@@ -88,6 +88,20 @@ final class MemoryStore: SeenMessageStore {
     func replace(host: String, user: String, with uids: [String]) {
         lists["\(host) \(user)"] = uids.isEmpty ? nil : uids.sorted()
     }
+    /// First-seen times by UID (one list is enough for these tests).
+    var times: [String: Int64] = [:]
+    /// What ``sessionStart`` says.
+    var now: Int64 = 1_000_000
+    var keepsTimes = false
+    var sessionStart: Int64 { now }
+    func firstSeenTimes(host: String, user: String) -> [[UInt8]: Int64] {
+        Dictionary(uniqueKeysWithValues: times.map { (Array($0.key.utf8), $0.value) })
+    }
+    func keepFirstSeenTimes() { keepsTimes = true }
+    func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
+        replace(host: host, user: user, with: uids)
+        times = Dictionary(uniqueKeysWithValues: zip(uids, firstSeen))
+    }
     func save() throws {
         saves += 1
         events.append("save")

@@ -43,4 +43,16 @@ import Testing
         let read = try UIDLsParser.parse(UIDLsSerializer.serialize(lists), fileName: "f")
         #expect(read == lists.map { UIDList(host: $0.host, user: $0.user, uids: $0.sortedUniqueUIDs) })
     }
+
+    /// 1.4.23's format: each UID with its time (or the default), blanks in
+    /// a UID included, and the header naming 1.4.23.
+    @Test func textWithTimesReadsBackTheSame() throws {
+        let lists = [UIDList(host: "a.example", user: "x@y", uids: ["1", "2 3", "#4"], firstSeen: ["2 3": -1, "1": 7])]
+        let text = UIDLsSerializer.serialize(lists, firstSeenDefault: 99)
+        #expect(String(decoding: text, as: UTF8.self) == UIDLsSerializer.headerWithTimes
+                + " 3 a.example x@y\n#4 99\n1 7\n2 3 -1\n")
+        let read = try UIDLsParser.parse(text, fileName: "f")
+        #expect(read == [UIDList(host: "a.example", user: "x@y", uids: ["#4", "1", "2 3"],
+                                 firstSeen: ["#4": 99, "1": 7, "2 3": -1])])
+    }
 }

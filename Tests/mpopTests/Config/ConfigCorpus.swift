@@ -292,7 +292,7 @@ enum ConfigCorpus {
         .pretend("tls_fingerprint wrong length", base + "tls_fingerprint 00:11\n", "a"),
         .pretend("tls_min_dh_prime_bits 0", base + "tls_min_dh_prime_bits 0\n", "a"),
         .pretend("only_new invalid", base + "only_new maybe\n", "a"),
-        .pretend("keep duration is 1.4.23", base + "keep 30d\n", "a"),
+        .pretend("keep invalid", base + "keep 30\n", "a"),
         .pretend("delivery needs an argument", "account a\nhost 127.0.0.1\ndelivery\n", "a"),
         .pretend("delivery method without argument", "account a\nhost 127.0.0.1\ndelivery mbox \n", "a"),
         .pretend("delivery unknown method", "account a\nhost 127.0.0.1\ndelivery pipe cat\n", "a"),
