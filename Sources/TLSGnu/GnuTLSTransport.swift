@@ -122,6 +122,11 @@ public final class GnuTLSTransport: TLSTransport {
         socket.close()
     }
 
+    /// `gnutls_protocol_get_version`: TLS 1.3 is the newest GnuTLS knows.
+    public var isTLS13OrNewer: Bool {
+        gnutls_protocol_get_version(session.session) == GNUTLS_TLS1_3
+    }
+
     public func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? {
         guard !isClosed else { return nil }
         let type: gnutls_channel_binding_t

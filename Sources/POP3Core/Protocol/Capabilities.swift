@@ -41,6 +41,11 @@ public struct Capabilities: Sendable, Equatable {
     public var implementation: String?
     /// The known SASL mechanisms found in `SASL` lines.
     public var saslMechanisms: Set<String> = []
+    /// `SCRAM-SHA-1-PLUS` and `SCRAM-SHA-256-PLUS` when a `SASL` line names
+    /// them as whole words (mpop 1.4.19 on, which matches tokens). Kept
+    /// apart from ``saslMechanisms``, which keeps 1.4.18's substring rule
+    /// (and so its `--serverinfo` list).
+    public var channelBoundMechanisms: Set<String> = []
     /// The greeting carried a valid APOP timestamp.
     public var apop = false
 
@@ -51,6 +56,7 @@ public struct Capabilities: Sendable, Equatable {
         switch method {
         case "USER": return user
         case "APOP": return apop
+        case "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS": return channelBoundMechanisms.contains(method)
         default: return saslMechanisms.contains(method)
         }
     }
@@ -101,6 +107,11 @@ public struct Capabilities: Sendable, Equatable {
             let upper = line.map(Self.asciiUppercased)
             for mechanism in Self.knownSASLMechanisms where Self.contains(upper, mechanism) {
                 saslMechanisms.insert(mechanism)
+            }
+            let words = upper.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == 13 }
+            for mechanism in ["SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS"]
+            where words.contains(where: { $0.elementsEqual(mechanism.utf8) }) {
+                channelBoundMechanisms.insert(mechanism)
             }
         } else if line.starts(with: "IMPLEMENTATION".utf8) {
             let text = rest(after: "IMPLEMENTATION").drop { $0 == UInt8(ascii: " ") }

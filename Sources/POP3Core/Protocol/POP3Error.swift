@@ -29,6 +29,9 @@ public enum POP3Error: ReportableError, Equatable {
     case authNeedsPassword(String)
     /// The method needs a user name and `user` is unset.
     case authNeedsUser(String)
+    /// A `-PLUS` mechanism without the TLS session's channel binding
+    /// (no TLS, or the library cannot give the binding). mpop 1.4.23's text.
+    case authNeedsChannelBinding(String)
     /// The SASL library cannot do the method.
     case saslMechanismUnsupported(String)
     /// `tls` is on with STARTTLS but the server does not offer STLS.
@@ -57,6 +60,8 @@ public enum POP3Error: ReportableError, Equatable {
         case .noUsableAuthMethod: return "cannot find a usable authentication method"
         case .authNeedsPassword(let method): return "authentication method \(method) needs a password"
         case .authNeedsUser(let method): return "authentication method \(method) needs a user name"
+        case .authNeedsChannelBinding(let method):
+            return "authentication method \(method) needs TLS channel binding information"
         case .saslMechanismUnsupported(let method):
             return "GNU SASL: authentication method \(method) not supported"
         case .stlsNotOffered: return "the POP3 server does not support TLS via the STLS command"
@@ -91,7 +96,7 @@ public enum POP3Error: ReportableError, Equatable {
             return .protocolError
         case .authenticationFailed: return .noPermission
         case .authMethodNotOffered, .noSecureAuthMethod, .noUsableAuthMethod, .authNeedsPassword,
-             .authNeedsUser, .stlsNotOffered, .topNotOffered:
+             .authNeedsUser, .authNeedsChannelBinding, .stlsNotOffered, .topNotOffered:
             return .unavailable
         case .saslMechanismUnsupported, .tooManyMessages: return .software
         case .aborted(let betweenPhases): return betweenPhases ? .tempFail : .software

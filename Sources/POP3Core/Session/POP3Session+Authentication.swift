@@ -4,32 +4,70 @@
 extension POP3Session {
     /// Authenticates with the configured or automatically chosen method.
     /// A failure leaves the connection to be dropped without QUIT.
+    ///
+    /// The automatic choice may be a list (``AuthMethodSelector``): when the
+    /// server refuses a SCRAM mechanism for good (`-ERR` without a
+    /// temporary response code), or GNU SASL cannot start it here (before
+    /// `AUTH` is sent), the next method is tried on the same connection,
+    /// down to the method mpop 1.4.18 would have used, whose failure is the
+    /// one reported. Never after a SCRAM exchange that our side broke off
+    /// (a server signature that does not verify): that is reported at once.
     /// - Throws: ``POP3Error/authenticationFailed(method:reply:)`` (77, or 75
     ///   with a temporary response code), method-choice errors (69/70),
-    ///   ``POP3Error/authNeedsUser(_:)``/``POP3Error/authNeedsPassword(_:)`` (69),
+    ///   ``POP3Error/authNeedsUser(_:)``/``POP3Error/authNeedsPassword(_:)``/
+    ///   ``POP3Error/authNeedsChannelBinding(_:)`` (69),
     ///   `command AUTH XOAUTH2 failed` (76), SASL library, protocol and I/O errors.
     public func authenticate() throws {
         precondition(state.inAuthorization, "authentication in state \(state.state)")
         let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil)
-        let method = try selector.choose(configured: account.auth, capabilities: capabilities,
-                                         tlsActive: state.tlsActive)
+        let binding = tlsTransport?.sessionChannelBinding
+        let methods = try selector.candidates(configured: account.auth, capabilities: capabilities,
+                                              tlsActive: state.tlsActive, channelBinding: binding != nil)
+        var password = account.password
+        for (index, method) in methods.enumerated() {
+            do {
+                try authenticate(with: method, password: &password, channelBinding: binding)
+                markAuthenticated(method: method)
+                return
+            } catch {
+                if index + 1 < methods.count && Self.nextMethodMayFollow(error) { continue }
+                throw (error as? MechanismNotStarted)?.underlying ?? error
+            }
+        }
+    }
+
+    /// Whether the automatic choice may go on to its next method after
+    /// `error`: a mechanism this side could not start, or a refusal that
+    /// is not temporary. Not a connection lost, a temporary refusal, nor
+    /// an exchange our side broke off.
+    private static func nextMethodMayFollow(_ error: any Error) -> Bool {
+        if error is MechanismNotStarted { return true }
+        if case .authenticationFailed(_, let reply)? = error as? POP3Error {
+            return reply?.responseCode?.isTemporary != true
+        }
+        return false
+    }
+
+    /// One method, start to end; `password` is asked for once, when a
+    /// method first needs it, and kept for the next.
+    private func authenticate(with method: String, password: inout Secret?,
+                              channelBinding: (kind: ChannelBindingKind, data: [UInt8])?) throws {
         let user = account.user
         if method != "EXTERNAL" && user == nil {
             throw POP3Error.authNeedsUser(method)
         }
-        var password: Secret?
-        if method != "EXTERNAL" && method != "GSSAPI" {
-            password = try account.password ?? passwordProvider(method)
+        if method != "EXTERNAL" && method != "GSSAPI" && password == nil {
+            password = try passwordProvider(method)
         }
         switch (method, password) {
         case ("USER", let password?): try authenticateUser(user ?? "", password: password)
         case ("APOP", let password?): try authenticateAPOP(user ?? "", password: password)
         case ("OAUTHBEARER", let token?): try authenticateOAuthBearer(user ?? "", token: token)
         case ("XOAUTH2", let token?): try authenticateXOAuth2(user ?? "", token: token)
-        case ("EXTERNAL", _), ("GSSAPI", _), (_, _?): try authenticateSASL(method, user: user, password: password)
+        case ("EXTERNAL", _), ("GSSAPI", _), (_, _?):
+            try authenticateSASL(method, user: user, password: password, channelBinding: channelBinding)
         default: throw POP3Error.authNeedsPassword(method)
         }
-        markAuthenticated(method: method)
     }
 
     /// `USER`/`PASS`, sent together when pipelining. If USER is refused, the
@@ -98,13 +136,31 @@ extension POP3Session {
     /// GSSAPI) and so desynchronises with EXTERNAL; we answer every
     /// continuation, with an empty line if need be. For DIGEST-MD5 this is
     /// the extra empty line mpop sends after the exchange.
-    private func authenticateSASL(_ method: String, user: String?, password: Secret?) throws {
+    ///
+    /// A `-PLUS` mechanism gets the TLS session's channel binding; the
+    /// others never do: GNU SASL 2.2.0's plain SCRAM client given binding
+    /// data fails its first step (`Error authenticating user`), which is
+    /// how mpop 1.4.23, setting it for every mechanism, fails against
+    /// dovecot. Errors before `AUTH` goes out come wrapped in
+    /// ``MechanismNotStarted``.
+    private func authenticateSASL(_ method: String, user: String?, password: Secret?,
+                                  channelBinding: (kind: ChannelBindingKind, data: [UInt8])?) throws {
         guard let saslProvider else { throw POP3Error.saslMechanismUnsupported(method) }
         var properties = SASLProperties(user: user, password: password, hostname: account.host,
                                         realm: account.ntlmDomain)
         if method == "EXTERNAL" { properties.authzid = user }
-        let client = try saslProvider.makeClient(mechanism: method, properties: properties)
-        var pending: String? = try client.step(challenge: nil).response
+        if method.hasSuffix("-PLUS") {
+            guard let channelBinding else { throw POP3Error.authNeedsChannelBinding(method) }
+            properties.channelBinding = channelBinding
+        }
+        var pending: String?
+        let client: any SASLClientSession
+        do {
+            client = try saslProvider.makeClient(mechanism: method, properties: properties)
+            pending = try client.step(challenge: nil).response
+        } catch {
+            throw MechanismNotStarted(underlying: error)
+        }
         if pending == "" { pending = nil }
         var reply = try execute(.auth(mechanism: method, initialResponse: nil))
         guard reply.isPositive else {
@@ -128,4 +184,10 @@ extension POP3Session {
             throw POP3Error.authenticationFailed(method: method, reply: reply.line.hasPrefix("-ERR") ? reply : nil)
         }
     }
+}
+
+/// A SASL mechanism that failed on this side before `AUTH` was sent, so
+/// the server saw nothing of it.
+struct MechanismNotStarted: Error {
+    let underlying: any Error
 }

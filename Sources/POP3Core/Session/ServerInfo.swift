@@ -81,7 +81,7 @@ extension POP3Session {
         if let error = error as? POP3Error {
             switch error {
             case .authenticationFailed, .authMethodNotOffered, .noSecureAuthMethod, .noUsableAuthMethod,
-                 .authNeedsPassword, .authNeedsUser:
+                 .authNeedsPassword, .authNeedsUser, .authNeedsChannelBinding:
                 return true
             default:
                 return false

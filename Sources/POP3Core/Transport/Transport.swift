@@ -51,6 +51,26 @@ public protocol TLSTransport: Transport {
     /// Channel binding data of the given kind (`tls-unique` or `tls-exporter`),
     /// or `nil` when this session cannot provide it.
     func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]?
+    /// Whether the session runs TLS 1.3 or newer, where tls-unique is
+    /// undefined and tls-exporter is the binding (RFC 9266).
+    var isTLS13OrNewer: Bool { get }
+}
+
+extension TLSTransport {
+    /// From ``sessionDescription``, which GnuTLS starts with the version.
+    public var isTLS13OrNewer: Bool {
+        sessionDescription?.hasPrefix("(TLS1.3)") ?? false
+    }
+
+    /// The channel binding a `-PLUS` mechanism needs on this session: of
+    /// the kind for its TLS version (tls-exporter on TLS 1.3, RFC 9266;
+    /// tls-unique on TLS 1.2 and older, RFC 5929), or `nil` when the
+    /// library cannot give it.
+    public var sessionChannelBinding: (kind: ChannelBindingKind, data: [UInt8])? {
+        let kind: ChannelBindingKind = isTLS13OrNewer ? .tlsExporter : .tlsUnique
+        guard let data = channelBinding(kind), !data.isEmpty else { return nil }
+        return (kind, data)
+    }
 }
 
 public enum ChannelBindingKind: String, Sendable {

@@ -53,7 +53,8 @@ import TestSupport
         var caps = Capabilities()
         caps.absorb(line: Array("SASL CRAM-MD5 SCRAM-SHA-1 PLAIN".utf8))
         #expect(try selector.choose(configured: "", capabilities: caps, tlsActive: false) == "SCRAM-SHA-1")
-        #expect(try selector.choose(configured: "", capabilities: caps, tlsActive: true) == "PLAIN")
+        // mpop 1.4.19's order: SCRAM before PLAIN (1.4.18 chose PLAIN).
+        #expect(try selector.choose(configured: "", capabilities: caps, tlsActive: true) == "SCRAM-SHA-1")
         caps.apop = true
         var noPlain = Capabilities()
         noPlain.apop = true

@@ -6,20 +6,33 @@ import TLSGnu
 /// continue after STLS.
 final class FakeTLSTransport: TLSTransport {
     let inner: any Transport
-    init(_ inner: any Transport) { self.inner = inner }
+    let version: String
+    let bindings: [ChannelBindingKind: [UInt8]]
+    init(_ inner: any Transport, version: String = "TLS1.3", bindings: [ChannelBindingKind: [UInt8]] = [:]) {
+        self.inner = inner
+        self.version = version
+        self.bindings = bindings
+    }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inner.read(into: buffer) }
     func write(_ bytes: UnsafeRawBufferPointer) throws { try inner.write(bytes) }
     func close() { inner.close() }
-    var sessionDescription: String? { "(TLS1.3)-(FAKE)" }
+    var sessionDescription: String? { "(\(version))-(FAKE)" }
     var peerCertificate: CertificateInfo? { nil }
-    func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? { nil }
+    func channelBinding(_ kind: ChannelBindingKind) -> [UInt8]? { bindings[kind] }
 }
 
 final class FakeTLSStarter: TLSStarter, @unchecked Sendable {
     var settings: [TLSSettings] = []
+    let version: String
+    let bindings: [ChannelBindingKind: [UInt8]]
+    /// `bindings`: what the session's `channelBinding(_:)` gives, per kind.
+    init(version: String = "TLS1.3", bindings: [ChannelBindingKind: [UInt8]] = [:]) {
+        self.version = version
+        self.bindings = bindings
+    }
     func startTLS(over transport: any SocketBackedTransport, settings: TLSSettings) throws -> any TLSTransport {
         self.settings.append(settings)
-        return FakeTLSTransport(transport)
+        return FakeTLSTransport(transport, version: version, bindings: bindings)
     }
 }
 
@@ -38,19 +51,33 @@ final class FakeSASLClient: SASLClientSession {
 final class FakeSASLProvider: SASLProvider, @unchecked Sendable {
     let mechanisms: Set<String>
     let answers: [String]
+    /// Mechanisms whose client fails to start, as GNU SASL's can.
+    let failingToStart: Set<String>
     var lastClient: FakeSASLClient?
     var lastProperties: SASLProperties?
-    init(_ mechanisms: Set<String>, answers: [String] = []) {
+    /// Every client started, in order, with its properties.
+    var started: [(mechanism: String, properties: SASLProperties)] = []
+    init(_ mechanisms: Set<String>, answers: [String] = [], failingToStart: Set<String> = []) {
         self.mechanisms = mechanisms
         self.answers = answers
+        self.failingToStart = failingToStart
     }
     func supports(_ mechanism: String) -> Bool { mechanisms.contains(mechanism) }
     func makeClient(mechanism: String, properties: SASLProperties) throws -> any SASLClientSession {
+        started.append((mechanism, properties))
+        if failingToStart.contains(mechanism) { throw FakeSASLStartFailure() }
         lastProperties = properties
         let client = FakeSASLClient(answers)
         lastClient = client
         return client
     }
+}
+
+/// GNU SASL refusing to start a mechanism (exit 70).
+struct FakeSASLStartFailure: ReportableError {
+    var explanation: String { "GNU SASL: Error authenticating user" }
+    var serverMessage: String? { nil }
+    var exitStatus: ExitStatus { .software }
 }
 
 final class MemoryStore: SeenMessageStore {
