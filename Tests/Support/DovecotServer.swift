@@ -109,7 +109,18 @@ public final class DovecotServer: @unchecked Sendable {
     }
 
     /// Adds a user with an empty maildir and returns the mailbox.
-    public func addUser(_ name: String, password: String) throws -> ServerMailbox {
+    /// - Parameter scheme: how the passwd-file stores the password: `PLAIN`
+    ///   (from which dovecot can do every mechanism), or a `doveadm pw`
+    ///   scheme such as `SCRAM-SHA-256` (SCRAM-SHA-256 and PLAIN only) or
+    ///   `SHA512-CRYPT` (PLAIN and LOGIN only, though SCRAM is announced).
+    public func addUser(_ name: String, password: String, scheme: String = "PLAIN") throws -> ServerMailbox {
+        var stored = "{PLAIN}\(password)"
+        if scheme != "PLAIN" {
+            let result = try ProgramRunner.run("/usr/bin/doveadm", ["pw", "-s", scheme, "-p", password],
+                                               environment: ["PATH": "/usr/sbin:/usr/bin:/bin"])
+            guard result.status == 0 else { throw MessageFailure("doveadm pw failed: \(result)") }
+            stored = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let home = try directory.makeMaildir("mail/\(name)")
         chmod(directory.url("mail"), 0o755)
         for path in [home, home + "/cur", home + "/new", home + "/tmp"] {
@@ -117,7 +128,7 @@ public final class DovecotServer: @unchecked Sendable {
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: passwdFile))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\(name):{PLAIN}\(password):\(mailUID):\(mailGID)::\(home)::\n".utf8))
+        try handle.write(contentsOf: Data("\(name):\(stored):\(mailUID):\(mailGID)::\(home)::\n".utf8))
         try handle.close()
         // dovecot looks at the passwd-file at most once a second (on its
         // clock's whole seconds): a login in the second of an earlier lookup

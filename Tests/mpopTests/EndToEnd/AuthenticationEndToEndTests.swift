@@ -35,7 +35,7 @@ import TestSupport
         }
     }
 
-    @Test func automaticChoiceMatchesTheReference() throws {
+    @Test func automaticChoiceAgainstTheReference() throws {
         let dovecot = try DovecotServer()
         defer { dovecot.stop() }
         _ = try dovecot.addUser("dave", password: "pw")
@@ -48,11 +48,13 @@ import TestSupport
             let theirs = try MpopBinary.reference.run(arguments, home: home.path)
             #expect(ours.status == 0, "\(ours)")
             #expect(ours.status == theirs.status)
-            // The same AUTH command: PLAIN with TLS, SCRAM-SHA-256 without.
+            // Without TLS the same AUTH command, SCRAM-SHA-256. With TLS ours
+            // prefers SCRAM as 1.4.19 does, where 1.4.18 takes PLAIN
+            // (Docs/Compatibility.md; SCRAMEndToEndTests).
             // Lines end in CRLF, which Swift treats as one character.
             let auth = { (text: String) in text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("--> AUTH ") } }
-            #expect(auth(ours.stdout) == auth(theirs.stdout))
-            #expect(auth(ours.stdout) == (tls ? "--> AUTH PLAIN" : "--> AUTH SCRAM-SHA-256"))
+            #expect(auth(theirs.stdout) == (tls ? "--> AUTH PLAIN" : "--> AUTH SCRAM-SHA-256"))
+            #expect(auth(ours.stdout) == "--> AUTH SCRAM-SHA-256")
         }
     }
 
