@@ -22,6 +22,10 @@ import TestSupport
         #expect(tls.channelBinding(.tlsExporter)?.count == 32)
         // tls-unique is undefined for TLS 1.3 (RFC 9266).
         #expect(tls.channelBinding(.tlsUnique) == nil)
+        // What SCRAM-*-PLUS gets: tls-exporter, the kind for TLS 1.3.
+        #expect(tls.isTLS13OrNewer)
+        #expect(tls.sessionChannelBinding?.kind == .tlsExporter)
+        #expect(tls.sessionChannelBinding?.data == tls.channelBinding(.tlsExporter))
     }
 
     @Test func startsTLSAfterSTLSAndReadsCAPA() throws {
@@ -55,6 +59,9 @@ import TestSupport
         #expect(try readLine(tls).hasPrefix("+OK"))
         #expect(tls.sessionDescription?.hasPrefix("(TLS1.2)-") == true)
         #expect(tls.channelBinding(.tlsUnique)?.isEmpty == false)
+        #expect(!tls.isTLS13OrNewer)
+        #expect(tls.sessionChannelBinding?.kind == .tlsUnique)
+        #expect(tls.sessionChannelBinding?.data == tls.channelBinding(.tlsUnique))
     }
 
     @Test func presentsAClientCertificate() throws {
