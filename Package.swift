@@ -40,5 +40,8 @@ let package = Package(
         .testTarget(name: "TLSGnuTests", dependencies: ["TLSGnu", "POP3Core", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "POP3Core", "TestSupport"]),
         .testTarget(name: "mpopTests", dependencies: ["POP3Core", "TestSupport"]),
+        // The program's own types (formatting, the fetch log's writer), with
+        // @testable import of the executable target.
+        .testTarget(name: "mpopUnitTests", dependencies: ["mpop", "POP3Core"]),
     ]
 )
