@@ -140,6 +140,13 @@ import POP3Core
         writer.write("three", failure: false, for: broken)
         writer.write("four", failure: false, for: broken)
         #expect(warnings.texts == ["cannot write to log file \(directory)/missing/fetch.log: No such file or directory"])
+
+        // A full disk.
+        let full = Self.account { $0.logfile = "/dev/full" }
+        writer.write("five", failure: false, for: full)
+        writer.write("six", failure: false, for: full)
+        #expect(warnings.texts.count == 2)
+        #expect(warnings.texts.last == "cannot write to log file /dev/full: No space left on device")
     }
 
     static func contents(of path: String) throws -> String {

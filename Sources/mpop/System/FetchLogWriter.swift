@@ -79,11 +79,11 @@ final class FetchLogWriter {
             if written == bytes.count { return nil }
             if written < 0 && errno == EINTR { continue }
             if written < 0 { return String(cString: strerror(errno)) }
-            // A short write (a full disk) leaves a torn line; end it so the
-            // next line starts on its own.
-            bytes = [UInt8(ascii: "\n")]
-            _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            return String(cString: strerror(ENOSPC))
+            // A short write (the disk filled up in the middle of the line)
+            // leaves a torn line; end it, so the next line starts on its own.
+            var newline = UInt8(ascii: "\n")
+            _ = Glibc.write(fd, &newline, 1)
+            return "only \(written) of \(bytes.count) bytes written"
         }
     }
 

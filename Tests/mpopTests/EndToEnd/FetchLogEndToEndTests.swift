@@ -86,18 +86,26 @@ import TestSupport
         #expect(!text.contains("wrong-secret-carol") && !text.contains("pw-carol"), "\(text)")
     }
 
-    /// A log file that cannot be written: one warning for the run, the
-    /// mail delivered, exit 0.
+    /// A log file that cannot be written (a missing directory, a full
+    /// disk): one warning for the run, the mail delivered, exit 0.
     @Test func anUnwritableLogWarnsOnceAndStillDelivers() throws {
         let fixture = try SummaryFixture()
         defer { fixture.stop() }
         let path = fixture.home.url("no-such-directory/fetch.log")
         try fixture.addAccount("dave", sizes: [300, 400, 500], extra: "logfile \(path)")
+        try fixture.addAccount("erin", sizes: [300, 400])
         let result = try fixture.run(["-q", "dave"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr == "mpop: warning: cannot write to log file \(path): No such file or directory\n",
                 "\(result)")
         #expect(result.stdout == "")
         #expect(fixture.delivered("dave") == 3)
+
+        // A full disk: the same.
+        let full = try fixture.run(["-q", "--logfile=/dev/full", "erin"])
+        #expect(full.status == 0, "\(full)")
+        #expect(full.stderr == "mpop: warning: cannot write to log file /dev/full: No space left on device\n",
+                "\(full)")
+        #expect(fixture.delivered("erin") == 2)
     }
 }
