@@ -149,6 +149,33 @@ import POP3Core
         #expect(warnings.texts.last == "cannot write to log file /dev/full: No space left on device")
     }
 
+    /// Writers appending at the same time (as concurrent mpops do, each
+    /// with its own descriptor) never mix their lines.
+    @Test func concurrentAppendsKeepEveryLineWhole() async throws {
+        let directory = String(cString: mkdtemp(strdup("/tmp/mpop-fetchlog-XXXXXX")))
+        defer { _ = system("rm -rf '\(directory)'") }
+        let path = directory + "/fetch.log"
+        let writers = 4, lines = 250
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let padding = String(repeating: Character(String(writer)), count: 300)
+                    for line in 0..<lines {
+                        #expect(FetchLogWriter.append("w\(writer) l\(line) \(padding)\n", to: path) == nil)
+                    }
+                }
+            }
+        }
+        let written = try Self.contents(of: path).split(separator: "\n")
+        #expect(written.count == writers * lines)
+        for line in written {
+            let fields = line.split(separator: " ")
+            let writer = fields.first?.dropFirst() ?? ""
+            #expect(fields.count == 3 && fields[2] == String(repeating: Character(String(writer)), count: 300),
+                    "\(line)")
+        }
+    }
+
     static func contents(of path: String) throws -> String {
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0)
