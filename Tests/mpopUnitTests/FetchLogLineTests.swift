@@ -85,13 +85,16 @@ import POP3Core
         #expect(FetchLogLine.exitCodeName(POP3Core.ExitStatus(rawValue: 1)) == "1")
     }
 
-    @Test func theTimeIsFormattedByStrftimeInLocalTime() {
-        setenv("TZ", "UTC", 1)
-        tzset()
-        // 2001-09-09 01:46:40 UTC
-        #expect(FetchLogWriter.timestamp(1_000_000_000, format: FetchLogWriter.defaultTimeFormat) == "Sep 09 01:46:40")
-        #expect(FetchLogWriter.timestamp(1_000_000_000, format: "%Y-%m-%dT%H:%M:%S") == "2001-09-09T01:46:40")
-        #expect(FetchLogWriter.timestamp(1_000_000_000, format: "") == "")
+    /// Checked in any time zone (the tests share one process, so TZ stays
+    /// as it is): 10^9 seconds is 2001-09-09 01:46:40 UTC, and every zone's
+    /// offset is whole minutes.
+    @Test func theTimeIsFormattedByStrftime() {
+        let time: time_t = 1_000_000_000
+        let standard = FetchLogWriter.timestamp(time, format: FetchLogWriter.defaultTimeFormat)
+        #expect(standard.utf8.count == 15 && standard.hasPrefix("Sep ") && standard.hasSuffix(":40"), "\(standard)")
+        #expect(FetchLogWriter.timestamp(time, format: "%s") == "1000000000")
+        #expect(FetchLogWriter.timestamp(time, format: "[%Y] %S") == "[2001] 40")
+        #expect(FetchLogWriter.timestamp(time, format: "") == "")
     }
 
     @Test func facilitiesAreSyslogsCodes() {
