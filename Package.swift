@@ -18,8 +18,9 @@ let package = Package(
     ],
     targets: [
         // glibc pieces Swift 6 cannot reach safely: getopt_long's globals,
-        // environ, async-signal-safe flags, the terminal for password prompts.
-        .target(name: "CSupport"),
+        // environ, async-signal-safe flags, the terminal for password prompts,
+        // and libidn2 for --configure (already a dependency of GnuTLS).
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("idn2")]),
         .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls",
                        providers: [.apt(["libgnutls28-dev"])]),
         .systemLibrary(name: "CGSASL", pkgConfig: "libgsasl",
@@ -40,5 +41,8 @@ let package = Package(
         .testTarget(name: "TLSGnuTests", dependencies: ["TLSGnu", "POP3Core", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "POP3Core", "TestSupport"]),
         .testTarget(name: "mpopTests", dependencies: ["POP3Core", "TestSupport"]),
+        // The program's own types (formatting, the fetch log's writer), with
+        // @testable import of the executable target.
+        .testTarget(name: "mpopUnitTests", dependencies: ["mpop", "POP3Core"]),
     ]
 )

@@ -88,4 +88,12 @@ int csupport_syncer_wait(csupport_syncer *syncer);
 /* Finishes the requested syncs, stops the thread and frees the syncer. */
 int csupport_syncer_destroy(csupport_syncer *syncer);
 
+/*
+ * A domain name in UTF-8 converted to its ASCII form (IDNA 2008, UTS #46
+ * non-transitional, as libidn2's idn2_to_ascii_8z): "bücher.example" is
+ * "xn--bcher-kva.example".  Returns a malloc'd string the caller frees, or
+ * NULL when libidn2 refuses the name.
+ */
+char *csupport_idn_to_ascii(const char *domain);
+
 #endif

@@ -89,6 +89,14 @@ public struct Account: Sendable, Equatable {
     public var skipSize: Int64?
     /// `filter`
     public var filter: String?
+    /// `logfile`: the fetch log, `-` for stdout; `nil` logs nothing (ours, from msmtp).
+    public var logfile: String?
+    /// `logfile_time_format`: the `strftime` format of the log's time;
+    /// `nil` is msmtp's default, `%b %d %H:%M:%S`.
+    public var logfileTimeFormat: String?
+    /// `syslog`: the facility (`LOG_MAIL`, `LOG_USER`, `LOG_LOCAL0`...),
+    /// `nil` for off (ours, from msmtp).
+    public var syslog: String?
 
     public init() {}
 

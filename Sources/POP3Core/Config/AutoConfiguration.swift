@@ -8,6 +8,10 @@ public enum AutoConfiguration {
     ///   - keyRing: whether to suggest `secret-tool store` (otherwise gpg and
     ///     `passwordeval`), as mpop built with or without libsecret does.
     ///   - lookup: the SRV lookup, replaceable in tests.
+    ///
+    /// A domain that is not ASCII is converted with libidn2 before the
+    /// lookups (``DomainName/ascii(_:)``, mpop 1.4.21); one that libidn2
+    /// refuses is looked up as it is, and so finds no records.
     /// - Throws: ``AutoConfigurationError``.
     public static func text(for address: String, configurationFile: String, keyRing: Bool,
                             lookup: (String) throws(SRVLookup.Failure) -> SRVLookup.Record = { query throws(SRVLookup.Failure) in
@@ -17,9 +21,12 @@ public enum AutoConfiguration {
         let localPart = String(address[..<at])
         let domain = String(address[address.index(after: at)...])
         if localPart.isEmpty || domain.isEmpty { throw .invalidAddress }
+        // Only a name that needs it: libidn2 would also lower-case an ASCII
+        // name and refuse one with `_`, which 1.4.18 looks up as given.
+        let queryDomain = domain.utf8.allSatisfy { $0 < 0x80 } ? domain : DomainName.ascii(domain) ?? domain
 
-        let pop3sQuery = "_pop3s._tcp." + domain
-        let pop3Query = "_pop3._tcp." + domain
+        let pop3sQuery = "_pop3s._tcp." + queryDomain
+        let pop3Query = "_pop3._tcp." + queryDomain
         let record: SRVLookup.Record
         let startTLS: Bool
         do throws(SRVLookup.Failure) {
@@ -36,7 +43,7 @@ public enum AutoConfiguration {
         }
 
         var lines = ["# - copy this to your configuration file \(configurationFile)"]
-        if !hostname(record.target, matches: domain) {
+        if !hostname(record.target, matches: queryDomain) {
             lines.append("# - warning: the host does not match the mail domain; please check")
         }
         if keyRing {

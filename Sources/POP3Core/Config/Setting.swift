@@ -13,6 +13,8 @@ public enum Setting: Sendable, Hashable, CaseIterable {
     case tls, tlsStartTLS, tlsTrustFile, tlsCRLFile, tlsFingerprint, tlsKeyFile
     case tlsCertFile, tlsCertCheck, tlsMinDHPrimeBits, tlsPriorities, tlsHostOverride
     case delivery, uidlsFile, onlyNew, keep, killSize, skipSize, filter
+    /// Ours, from msmtp: the fetch log (mpop has none).
+    case logfile, logfileTimeFormat, syslog
     /// Accepted and ignored.
     case tlsForceSSLv3
 
@@ -65,6 +67,13 @@ public enum Setting: Sendable, Hashable, CaseIterable {
         case .killSize: .init("killsize", .requiredArgument, \.killSize, .sizeOrOff, retrievalOnly: true)
         case .skipSize: .init("skipsize", .requiredArgument, \.skipSize, .sizeOrOff, retrievalOnly: true)
         case .filter: .init("filter", .requiredArgument, \.filter, .text, retrievalOnly: true)
+        case .logfile:
+            .init("logfile", .requiredArgument, \.logfile, .path, retrievalOnly: true, pretendWhenUnset: false)
+        case .logfileTimeFormat:
+            .init("logfile_time_format", .requiredArgument, \.logfileTimeFormat, .text, retrievalOnly: true,
+                  pretendWhenUnset: false)
+        case .syslog:
+            .init("syslog", .optionalArgument, \.syslog, .syslogFacility, retrievalOnly: true, pretendWhenUnset: false)
         case .tlsForceSSLv3: .ignored("tls_force_sslv3", .optionalArgument)
         }
     }

@@ -43,6 +43,10 @@ public struct SettingDefinition {
     public let pretendLabel: String
     /// Printed by `-P` only in retrieval mode (the delivery and retrieval settings).
     public let retrievalOnly: Bool
+    /// Whether `-P` prints the setting while it has its default value;
+    /// `false` for ours, so that `-P` stays mpop 1.4.18's, byte for byte,
+    /// for a configuration that does not use them.
+    public let pretendWhenUnset: Bool
     /// `nil` for a setting that is accepted and ignored.
     let storage: Storage?
 
@@ -56,7 +60,10 @@ public struct SettingDefinition {
     /// The line `-P` prints for `account`, without its line feed; `nil`
     /// for an ignored setting.
     public func pretendLine(for account: Account) -> String? {
-        storage.map { "\(pretendLabel) = \($0.show(account))" }
+        guard let storage else { return nil }
+        let value = storage.show(account)
+        if !pretendWhenUnset && value == storage.show(Account()) { return nil }
+        return "\(pretendLabel) = \(value)"
     }
 }
 
@@ -66,9 +73,10 @@ extension SettingDefinition {
     init<Value>(_ command: String, _ optionArgument: OptionArgument?,
                 _ keyPath: @autoclosure @escaping () -> WritableKeyPath<Account, Value>,
                 _ syntax: ValueSyntax<Value>, short: Character? = nil, pretendLabel: String? = nil,
-                retrievalOnly: Bool = false) {
+                retrievalOnly: Bool = false, pretendWhenUnset: Bool = true) {
         self.init(command: command, optionArgument: optionArgument, shortOption: short,
-                  pretendLabel: pretendLabel ?? command, retrievalOnly: retrievalOnly, storage: Storage(keyPath, syntax))
+                  pretendLabel: pretendLabel ?? command, retrievalOnly: retrievalOnly,
+                  pretendWhenUnset: pretendWhenUnset, storage: Storage(keyPath, syntax))
     }
 
     /// A setting that both sources accept with any argument and ignore, and
@@ -76,6 +84,6 @@ extension SettingDefinition {
     /// written for mpop 1.0.29 and older).
     static func ignored(_ command: String, _ optionArgument: OptionArgument?) -> Self {
         Self(command: command, optionArgument: optionArgument, shortOption: nil, pretendLabel: command,
-             retrievalOnly: false, storage: nil)
+             retrievalOnly: false, pretendWhenUnset: true, storage: nil)
     }
 }

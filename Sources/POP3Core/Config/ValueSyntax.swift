@@ -177,3 +177,31 @@ extension ValueSyntax where Value == [UInt8]? {
         unsettable(ConfigValue.fingerprint, show: { $0.map(ConfigValue.fingerprintText) ?? notSet })
     }
 }
+
+extension ValueSyntax where Value == String? {
+    /// msmtp's `syslog`: `on` (or no argument) for ``ConfigValue/syslogDefaultFacility``,
+    /// `off` (`nil`), or a facility by its C name. Anything else, an empty
+    /// argument of the long option too (`--syslog=`), is invalid, as in
+    /// msmtp.
+    static var syslogFacility: Self {
+        Self(read: { argument throws(SettingArgument.Problem) in
+            guard let text = argument.text else { return ConfigValue.syslogDefaultFacility }
+            switch text {
+            case "on": return ConfigValue.syslogDefaultFacility
+            case "off": return nil
+            default:
+                guard ConfigValue.syslogFacilities.contains(text) else { throw .invalid }
+                return text
+            }
+        }, show: { $0 ?? notSet })
+    }
+}
+
+extension ConfigValue {
+    /// The facilities `syslog` accepts, as msmtp's.
+    public static let syslogFacilities: [String] = ["LOG_USER", "LOG_MAIL"] + (0...7).map { "LOG_LOCAL\($0)" }
+
+    /// The facility of `syslog on`. msmtp's is `LOG_USER`; a mail
+    /// retriever's lines belong with the mail system's, so ours is `LOG_MAIL`.
+    public static let syslogDefaultFacility = "LOG_MAIL"
+}

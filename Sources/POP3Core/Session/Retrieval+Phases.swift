@@ -47,10 +47,12 @@ extension Retrieval {
             let deleted = mayDelete(records[index])
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
                               deleted: deleted, keep: !deleted)
+            report(index, .killed(.filter))
         case .ignore:
             records[index].action = .ignore
             observer?.skipped(number: records[index].number, of: records.count, reason: .filter,
                               deleted: false, keep: false)
+            report(index, .skipped(.filter))
         }
     }
 
@@ -128,6 +130,7 @@ extension Retrieval {
                 try writer.commit()
             }
             observer?.messageDelivered(number: record.number, size: record.size)
+            report(index, .delivered)
         } catch {
             writer?.abort()
             if !transferred { observer?.retrievalAborted() }
@@ -188,11 +191,18 @@ extension Retrieval {
             phase = .finished
             // Nothing is left to do but let go of the lists, the lock and
             // the records: done while the server answers QUIT.
+            let kept = handled.map { records[$0] }
             try session.quit(whileAwaitingReply: {
                 store.close()
                 records = []
             })
             session.close()
+            if let observer {
+                for record in kept {
+                    observer.messageEvent(MessageEvent(number: record.number, uid: record.uid, size: record.size,
+                                                       outcome: .kept))
+                }
+            }
             return
         }
         let doomed = records.indices.filter { records[$0].action == .delete && mayDelete(records[$0]) }
@@ -213,6 +223,11 @@ extension Retrieval {
         })
         try session.quit()
         observer?.messagesDeleted(count: doomed.count)
+        if observer != nil {
+            for index in doomed { report(index, .deleted) }
+            let deleted = Set(doomed)
+            for index in handled where !deleted.contains(index) { report(index, .kept) }
+        }
         for index in doomed { records[index].isOld = false }
         replaceStoredList(in: store)
         try store.save()

@@ -47,6 +47,9 @@ public final class Retrieval {
     var phase = Phase.starting
     var records: [MessageRecord] = []
     var hasUIDs = false
+    /// The records delivered or killed in this session, whose end the fetch
+    /// log reports as deleted or kept.
+    var handled: [Int] = []
     /// The messages committed to the sink and not yet synced, while
     /// ``Phase/delivering(_:_:)``.
     var pendingCommitted: [Int] = []
@@ -195,12 +198,26 @@ public final class Retrieval {
                 let deleted = mayDelete(records[i])
                 observer?.skipped(number: records[i].number, of: records.count, reason: .killsize,
                                   deleted: deleted, keep: !deleted)
+                report(i, .killed(.killsize))
             } else if let skip = account.skipSize, records[i].size >= skip {
                 records[i].action = .ignore
                 observer?.skipped(number: records[i].number, of: records.count, reason: .skipsize,
                                   deleted: false, keep: !account.keep.isOff)
+                report(i, .skipped(.skipsize))
             }
         }
+    }
+
+    /// Tells the observer what happened to `records[index]`; a delivered or
+    /// killed message is reported again when the session ends.
+    func report(_ index: Int, _ outcome: MessageEvent.Outcome) {
+        switch outcome {
+        case .delivered, .killed: handled.append(index)
+        case .skipped, .deleted, .kept: break
+        }
+        guard let observer else { return }
+        let record = records[index]
+        observer.messageEvent(MessageEvent(number: record.number, uid: record.uid, size: record.size, outcome: outcome))
     }
 
     /// Whether `keep` lets the message be deleted in this session: always

@@ -35,6 +35,10 @@ public protocol RetrievalObserver: AnyObject {
     /// message an earlier run left in an mbox and that could not be cut);
     /// printed as `mpop: TEXT` on stderr, also in quiet modes.
     func warning(_ text: String)
+    /// One message's event for the fetch log: delivered, skipped or killed
+    /// as it happens, then deleted or kept once the server answered QUIT
+    /// (nothing more when the session fails before that).
+    func messageEvent(_ event: MessageEvent)
 }
 
 /// Observers that only print mpop's output need no counts.
@@ -42,4 +46,5 @@ extension RetrievalObserver {
     public func messageDelivered(number: Int, size: Int64) {}
     public func messagesDeleted(count: Int) {}
     public func warning(_ text: String) {}
+    public func messageEvent(_ event: MessageEvent) {}
 }

@@ -10,12 +10,13 @@ struct RetrievalMode {
 
     func run(_ accounts: [Account]) -> ExitStatus {
         let printer = RetrievalPrinter(verbosity: verbosity)
+        let logWriter = FetchLogWriter()
         let receivedHeader = ReceivedHeaderContext.local(environment)
         var failures: [ExitStatus] = []
         for account in accounts {
             let cancellation = Cancellation()
             let (failure, stop) = AbortSignals.whileServing(cancellation) {
-                let failure = serve(account, printer: printer, receivedHeader: receivedHeader,
+                let failure = serve(account, printer: printer, logWriter: logWriter, receivedHeader: receivedHeader,
                                     cancellation: cancellation)
                 return (failure, failure != nil && cancellation.isCancelled)
             }
@@ -27,11 +28,16 @@ struct RetrievalMode {
 
     /// Retrieves from one account and prints its errors and its summary;
     /// returns the failure's exit status.
-    private func serve(_ account: Account, printer: RetrievalPrinter, receivedHeader: ReceivedHeaderContext,
-                       cancellation: Cancellation) -> ExitStatus? {
-        let tally = invocation.summary == .json ? RetrievalTally(account: account, next: printer) : nil
+    private func serve(_ account: Account, printer: RetrievalPrinter, logWriter: FetchLogWriter,
+                       receivedHeader: ReceivedHeaderContext, cancellation: Cancellation) -> ExitStatus? {
+        let log = FetchLogWriter.logs(account) ? FetchLog(account: account, writer: logWriter, next: printer) : nil
+        let tally = invocation.summary == .json || log != nil
+            ? RetrievalTally(account: account, next: log ?? printer) : nil
         defer {
-            if let tally { Console.out(tally.summary.jsonLine) }
+            if let tally {
+                log?.finish(tally.summary)
+                if invocation.summary == .json { Console.out(tally.summary.jsonLine) }
+            }
         }
         do {
             try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader,

@@ -58,4 +58,8 @@ final class RetrievalTally: RetrievalObserver {
     func warning(_ text: String) {
         next.warning(text)
     }
+
+    func messageEvent(_ event: MessageEvent) {
+        next.messageEvent(event)
+    }
 }

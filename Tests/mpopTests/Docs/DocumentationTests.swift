@@ -152,6 +152,9 @@ import TestSupport
         #expect(try Self.bashComplete(["mpop", "--summ"], home: home.path) == ["--summary="])
         #expect(try Self.bashComplete(["mpop", "--summary", "=", ""], home: home.path).sorted() == ["json", "off"])
         #expect(try Self.bashComplete(["mpop", "--summary=j"], home: home.path) == ["--summary=json"])
+        #expect(try Self.bashComplete(["mpop", "--sysl"], home: home.path) == ["--syslog"])
+        #expect(try Self.bashComplete(["mpop", "--syslog", "=", "LOG_M"], home: home.path) == ["LOG_MAIL"])
+        #expect(try Self.bashComplete(["mpop", "--logfile-"], home: home.path) == ["--logfile-time-format="])
     }
 
     @Test func completionsOfferEveryLongOptionOfTheHelp() throws {

@@ -33,12 +33,13 @@ import TestSupport
     }
 
     /// `--s` was ambiguous in mpop and still is; glibc lists the candidates
-    /// in table order, and ours come after mpop's.
+    /// in table order, and ours come after mpop's (`--summary`, then the
+    /// fetch log's `--syslog`).
     @Test func anAmbiguousPrefixListsSummaryLast() throws {
         let (ours, theirs) = try Self.runBoth(["--s"])
         #expect(ours.status == 64 && theirs.status == 64)
         #expect(theirs.stderr.hasSuffix("'--socket'\n"), "\(theirs)")
-        #expect(ours.stderr == theirs.stderr.dropLast() + " '--summary'\n", "\(ours)")
+        #expect(ours.stderr == theirs.stderr.dropLast() + " '--summary' '--syslog'\n", "\(ours)")
     }
 
     /// Prefixes that do not reach `--summary` behave exactly as in mpop.
