@@ -20,9 +20,9 @@ public final class CyrusServer: @unchecked Sendable {
 
     public init(mechanisms: String = "PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256 SCRAM-SHA-1-PLUS SCRAM-SHA-256-PLUS")
         throws {
-        try Prerequisites.require("/usr/lib/cyrus/bin/master", package: "cyrus-pop3d")
-        try Prerequisites.require("/usr/lib/cyrus/bin/pop3d", package: "cyrus-pop3d")
+        try Prerequisites.require("/usr/lib/cyrus/bin/master", package: "cyrus-common")
         try Prerequisites.require("/usr/sbin/saslpasswd2", package: "sasl2-bin")
+        let pop3d = try Self.pop3d.get()
         try Prerequisites.require("/usr/bin/certtool", package: "gnutls-bin")
         ca = try ThrowawayCA()
         let issued = try ca.issueServerCertificate(name: "cyrus-server")
@@ -67,8 +67,8 @@ public final class CyrusServer: @unchecked Sendable {
                   recover cmd="ctl_cyrusdb -r -C \(configFile)"
                 }
                 SERVICES {
-                  pop3 cmd="pop3d -C \(configFile)" listen="127.0.0.1:\(ports[0])" prefork=0
-                  pop3s cmd="pop3d -s -C \(configFile)" listen="127.0.0.1:\(ports[1])" prefork=0
+                  pop3 cmd="\(pop3d) -C \(configFile)" listen="127.0.0.1:\(ports[0])" prefork=0
+                  pop3s cmd="\(pop3d) -s -C \(configFile)" listen="127.0.0.1:\(ports[1])" prefork=0
                 }
                 EVENTS {
                 }
@@ -102,6 +102,20 @@ public final class CyrusServer: @unchecked Sendable {
 
     public func stop() {
         server.stop()
+    }
+
+    /// `pop3d`: installed, or else unpacked from `cyrus-pop3d`, which
+    /// conflicts with `dovecot-pop3d` (both provide `pop3-server`); the
+    /// rest of cyrus comes with `cyrus-common`.
+    static let pop3d = Result { () throws(MessageFailure) -> String in
+        let installed = "/usr/lib/cyrus/bin/pop3d"
+        if FileManager.default.isExecutableFile(atPath: installed) { return installed }
+        let remedy = "install cyrus-common and sasl2-bin (Scripts/install-deps), with `apt-get download cyrus-pop3d` working"
+        let unpacked = try UnpackedPackage.folder(of: "cyrus-pop3d", remedy: remedy) + installed
+        guard FileManager.default.isExecutableFile(atPath: unpacked) else {
+            throw MessageFailure("\(unpacked) is missing from the unpacked cyrus-pop3d; \(remedy)")
+        }
+        return unpacked
     }
 
     deinit {

@@ -85,12 +85,7 @@ public final class MailutilsPop3dServer: @unchecked Sendable {
             try requireLibraries(of: installed)
             return installed
         }
-        // Beside our mpop in the build folder, which `swift package clean` empties.
-        let cache = (MpopBinary.ours.path as NSString).deletingLastPathComponent + "/test-cache/mailutils-pop3d"
-        let unpacked = cache + "/usr/sbin/pop3d"
-        if !FileManager.default.isExecutableFile(atPath: unpacked) {
-            try unpack(into: cache)
-        }
+        let unpacked = try UnpackedPackage.folder(of: "mailutils-pop3d", remedy: "install \(packages)") + installed
         try requireLibraries(of: unpacked)
         guard isMailutilsPop3d(unpacked) else {
             throw MessageFailure("\(unpacked) does not run as GNU mailutils pop3d; install \(packages)")
@@ -103,47 +98,6 @@ public final class MailutilsPop3dServer: @unchecked Sendable {
               let version = try? ProgramRunner.run(path, ["--version"], environment: [:], timeout: 20)
         else { return false }
         return version.status == 0 && version.stdout.contains("GNU Mailutils")
-    }
-
-    /// `apt-get download` and `dpkg-deb -x`, into a staging folder renamed
-    /// into place, so that a half-unpacked cache is never used.
-    private static func unpack(into cache: String) throws(MessageFailure) {
-        let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"]
-        do {
-            let scratch = try TemporaryDirectory(prefix: "mpop-mailutils-deb")
-            var download = try ProgramRunner.run("/usr/bin/apt-get", ["download", "mailutils-pop3d"],
-                                                 environment: environment, workingDirectory: scratch.path,
-                                                 timeout: 300)
-            if download.status != 0 && geteuid() == 0 {
-                // A fresh machine may not have the package lists yet.
-                _ = try ProgramRunner.run("/usr/bin/apt-get", ["update", "-qq"], environment: environment,
-                                          timeout: 300)
-                download = try ProgramRunner.run("/usr/bin/apt-get", ["download", "mailutils-pop3d"],
-                                                 environment: environment, workingDirectory: scratch.path,
-                                                 timeout: 300)
-            }
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []
-            guard download.status == 0, let deb = files.first(where: { $0.hasSuffix(".deb") }) else {
-                throw MessageFailure("`apt-get download mailutils-pop3d` failed (\(download)); install \(packages)")
-            }
-            try FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            let staging = cache + ".partial-\(getpid())"
-            try? FileManager.default.removeItem(atPath: staging)
-            let unpack = try ProgramRunner.run("/usr/bin/dpkg-deb", ["-x", scratch.url(deb), staging],
-                                               environment: environment, timeout: 120)
-            guard unpack.status == 0 else {
-                throw MessageFailure("`dpkg-deb -x \(deb)` failed (\(unpack)); install \(packages)")
-            }
-            try? FileManager.default.removeItem(atPath: cache)
-            guard rename(staging, cache) == 0 else {
-                throw MessageFailure("cannot rename \(staging) to \(cache): \(String(cString: strerror(errno)))")
-            }
-        } catch let failure as MessageFailure {
-            throw failure
-        } catch {
-            throw MessageFailure("cannot unpack mailutils-pop3d: \(error); install \(packages)")
-        }
     }
 
     /// The shared libraries `pop3d` needs, installed with apt-get when
