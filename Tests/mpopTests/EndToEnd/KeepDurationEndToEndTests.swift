@@ -24,9 +24,9 @@ final class KeepDurationAccount: @unchecked Sendable {
     }
 
     /// Puts the next sample message on the server.
-    func put() throws {
+    func put(size: Int = 300) throws {
         let index = sent.count + 1
-        let message = SampleMessage.make(index: index, size: 300)
+        let message = SampleMessage.make(index: index, size: size)
         try mailbox.put(message, name: String(format: "%010d.M%06dP1.keep", 1_700_000_000 + index, index))
         sent.append(message)
     }
@@ -34,7 +34,13 @@ final class KeepDurationAccount: @unchecked Sendable {
     /// `mpop -q -C RC test` (without `-q` when not `quiet`) with `keep`
     /// set to `keep`, and `extra` lines.
     func run(_ binary: MpopBinary, keep: String, extra: String = "", quiet: Bool = true) throws -> RunResult {
-        let rc = try home.write("rc-" + keep.replacingOccurrences(of: " ", with: "_"), """
+        let rc = try configuration(keep: keep, extra: extra)
+        return try binary.run((quiet ? ["-q"] : []) + ["-C", rc, "test"], home: home.path)
+    }
+
+    /// The configuration file of ``run(_:keep:extra:quiet:)``.
+    func configuration(keep: String, extra: String = "") throws -> String {
+        try home.write("rc-" + keep.replacingOccurrences(of: " ", with: "_"), """
             account test
             host 127.0.0.1
             port \(dovecot.port)
@@ -49,7 +55,13 @@ final class KeepDurationAccount: @unchecked Sendable {
             \(extra)
 
             """)
-        return try binary.run((quiet ? ["-q"] : []) + ["-C", rc, "test"], home: home.path)
+    }
+
+    /// Files in the maildir's `tmp/` and `new/`: written, or being written.
+    var filesWritten: Int {
+        ["tmp", "new"].reduce(0) { sum, sub in
+            sum + ((try? FileManager.default.contentsOfDirectory(atPath: maildir + "/" + sub))?.count ?? 0)
+        }
     }
 
     /// How often each sent message was delivered (the Received header
@@ -113,6 +125,42 @@ final class KeepDurationAccount: @unchecked Sendable {
         #expect(account.deliveryCounts == [1, 1, 1], "nothing is fetched twice")
         #expect(account.onServer == 0, "three seconds after they were first seen, all go")
         #expect(account.uidLines.isEmpty)
+    }
+
+    /// A run with a keep duration killed (SIGKILL) in the middle of the
+    /// transfer: the next run fetches nothing twice and deletes nothing
+    /// early, every UID keeps a first-seen time from one of the two runs,
+    /// and once the duration has passed everything goes.
+    @Test func aKillInTheMiddleFetchesNothingTwiceAndDeletesNothingEarly() throws {
+        let dovecot = try DovecotServer()
+        defer { dovecot.stop() }
+        let account = try KeepDurationAccount(dovecot: dovecot, user: "carol")
+        let count = 120
+        for _ in 0..<count { try account.put(size: 60_000) }
+        let scratch = try TemporaryDirectory(prefix: "mpop-keep-kill")
+        let started = Int64(time(nil))
+        let killed = try SignalledRun(home: account.home.path,
+                                      arguments: ["-q", "-C", try account.configuration(keep: "1h"), "test"],
+                                      scratch: scratch, index: 1)
+        let (status, hit, seen) = killed.signal(SIGKILL, when: { account.filesWritten >= 8 },
+                                                observe: { account.filesWritten })
+        try #require(hit && status == 128 + SIGKILL && (seen ?? count) < count,
+                     "the kill must land in the middle of the transfer: status \(status), written \(seen ?? -1)")
+
+        let after = try account.run(.ours, keep: "1h")
+        #expect(after.status == 0, "\(after)")
+        #expect(account.deliveryCounts == Array(repeating: 1, count: count), "nothing lost, nothing fetched twice")
+        #expect(account.onServer == count, "nothing deleted early")
+        let now = Int64(time(nil))
+        let times = account.firstSeenTimes
+        #expect(times.count == count && times.allSatisfy { $0.map { started...now ~= $0 } ?? false },
+                "\(account.uidlsText)")
+
+        usleep(Self.pastThreeSeconds)
+        let due = try account.run(.ours, keep: "3s")
+        #expect(due.status == 0, "\(due)")
+        #expect(account.deliveryCounts == Array(repeating: 1, count: count))
+        #expect(account.onServer == 0, "past the duration, all go")
     }
 
     @Test func uidlsFileMovesBetweenOurs1418And1423() throws {
