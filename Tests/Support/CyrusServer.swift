@@ -22,7 +22,7 @@ public final class CyrusServer: @unchecked Sendable {
         throws {
         try Prerequisites.require("/usr/lib/cyrus/bin/master", package: "cyrus-common")
         try Prerequisites.require("/usr/sbin/saslpasswd2", package: "sasl2-bin")
-        let pop3d = try Self.pop3d.get()
+        let found = try Self.pop3d.get()
         try Prerequisites.require("/usr/bin/certtool", package: "gnutls-bin")
         ca = try ThrowawayCA()
         let issued = try ca.issueServerCertificate(name: "cyrus-server")
@@ -39,6 +39,11 @@ public final class CyrusServer: @unchecked Sendable {
         } else {
             owner = (getuid(), getgid())
         }
+        // A copy inside the server's own folder: cyrus's user may not be
+        // able to reach the build folder (a clone under /root, mode 0700).
+        let pop3d = directory.url("pop3d")
+        try FileManager.default.copyItem(atPath: found, toPath: pop3d)
+        chmod(pop3d, 0o755)
         let certFile = try directory.write("server.pem", try String(contentsOfFile: issued.certificateFile, encoding: .utf8))
         let keyFile = try directory.write("server.key", try String(contentsOfFile: issued.keyFile, encoding: .utf8))
         for sub in ["conf", "partition", "run"] {
