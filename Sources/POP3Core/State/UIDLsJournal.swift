@@ -121,12 +121,7 @@ final class UIDLsJournal {
         try append(records)
         guard !isSuspended, fd >= 0 else { return }
         guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
-        if createdDirectoryEntry {
-            if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
-                throw .system(path: FileSystem.directory(of: path), errno: error.code)
-            }
-            createdDirectoryEntry = false
-        }
+        try syncCreatedDirectoryEntry()
     }
 
     /// Whether the journal stopped recording for the rest of the run.
@@ -180,12 +175,7 @@ final class UIDLsJournal {
         } else {
             guard fdatasync(fd) == 0 else { throw .system(path: path, errno: errno) }
         }
-        if createdDirectoryEntry {
-            if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
-                throw .system(path: FileSystem.directory(of: path), errno: error.code)
-            }
-            createdDirectoryEntry = false
-        }
+        try syncCreatedDirectoryEntry()
     }
 
     /// Waits until the markers written so far are on disk: the background
@@ -196,6 +186,16 @@ final class UIDLsJournal {
         self.syncer = nil
         let code = csupport_syncer_destroy(syncer)
         guard code == 0 else { throw .system(path: path, errno: code) }
+    }
+
+    /// Syncs the journal's directory once, when this process created the
+    /// journal: without it a power loss can take the file's name.
+    private func syncCreatedDirectoryEntry() throws(UIDLsError) {
+        guard createdDirectoryEntry else { return }
+        if case .failure(let error) = FileSystem.syncDirectory(FileSystem.directory(of: path)) {
+            throw .system(path: FileSystem.directory(of: path), errno: error.code)
+        }
+        createdDirectoryEntry = false
     }
 
     /// Whether the journal file was created by this process and its
