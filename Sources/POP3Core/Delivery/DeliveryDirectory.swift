@@ -16,6 +16,9 @@ final class DeliveryDirectory {
     var buffer = OutputBuffer()
     var writerActive = false
     var committed = CommittedFiles()
+    /// Whether the destination of committed files was found (a maildir's
+    /// `new/`), checked at the first commit only.
+    var destinationChecked = false
 
     /// Opens the directory.
     /// - Throws: ``DeliveryError/cannotChangeDirectory(path:errno:)``, the

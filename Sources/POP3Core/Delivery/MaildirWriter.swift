@@ -19,7 +19,10 @@ final class MaildirWriter: DirectoryFileWriter {
 
     /// A maildir without `new/` fails at its first message, with the error
     /// mpop's `link` gives there, rather than after the batch was fetched.
+    /// Checked once per sink: a `new/` that goes away later fails the
+    /// batch's link with the same error.
     override func checkDestination() throws {
+        guard !directory.destinationChecked else { return }
         var info = stat()
         var code: Int32 = 0
         if fstatat(directory.descriptor, "new", &info, 0) != 0 {
@@ -27,7 +30,10 @@ final class MaildirWriter: DirectoryFileWriter {
         } else if info.st_mode & S_IFMT != S_IFDIR {
             code = ENOTDIR
         }
-        guard code != 0 else { return }
+        guard code != 0 else {
+            directory.destinationChecked = true
+            return
+        }
         fail()
         throw DeliveryError.cannotLink(directory: directory.path, from: workingPath, to: "new/" + name, errno: code)
     }
