@@ -43,6 +43,8 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     public private(set) var closed = false
     /// Every line the client sent, in order (without CRLF).
     public private(set) var sentLines: [String] = []
+    /// The lines of each write, in order: a pipelined group is one entry.
+    public private(set) var writtenGroups: [[String]] = []
 
     /// Whether the test may leave steps unplayed (a fuzzer, a parser test
     /// that stops at the first error).
@@ -142,6 +144,10 @@ public final class ScriptedTransport: SocketBackedTransport, @unchecked Sendable
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !closed else { throw ScriptMismatch("write after close") }
         written += bytes
+        let linesBefore = sentLines.count
+        defer {
+            if sentLines.count > linesBefore { writtenGroups.append(Array(sentLines[linesBefore...])) }
+        }
         while let newline = written.firstIndex(of: 10) {
             var lineBytes = Array(written[..<newline])
             written.removeFirst(newline + 1)

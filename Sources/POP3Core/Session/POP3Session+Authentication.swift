@@ -21,8 +21,22 @@ extension POP3Session {
         precondition(state.inAuthorization, "authentication in state \(state.state)")
         let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil)
         let binding = tlsTransport?.sessionChannelBinding
-        let methods = try selector.candidates(configured: account.auth, capabilities: capabilities,
-                                              tlsActive: state.tlsActive, channelBinding: binding != nil)
+        let tlsActive = state.tlsActive
+        let methods: [String]
+        if awaitsCapabilities {
+            // The configured method goes out with the CAPA after STLS; that
+            // it is offered is checked on the answer, before the method's
+            // own first reply is read.
+            methods = [account.auth]
+            try afterCapabilities { [self] in
+                _ = try selector.candidates(configured: account.auth, capabilities: capabilities,
+                                            tlsActive: tlsActive, channelBinding: binding != nil)
+            }
+        } else {
+            methods = try selector.candidates(configured: account.auth, capabilities: capabilities,
+                                              tlsActive: tlsActive, channelBinding: binding != nil)
+        }
+        defer { endLogin() }
         var password = account.password
         for (index, method) in methods.enumerated() {
             do {
@@ -30,7 +44,10 @@ extension POP3Session {
                 markAuthenticated(method: method)
                 return
             } catch {
-                if index + 1 < methods.count && Self.nextMethodMayFollow(error) { continue }
+                if index + 1 < methods.count && Self.nextMethodMayFollow(error) {
+                    try discardAnswersBehindLogin()
+                    continue
+                }
                 throw (error as? MechanismNotStarted)?.underlying ?? error
             }
         }
@@ -74,7 +91,7 @@ extension POP3Session {
     /// PASS reply is still read and the USER error reported.
     private func authenticateUser(_ user: String, password: Secret) throws {
         if pipelining {
-            try send([.user(user), .pass(password)])
+            try send([.user(user), .pass(password)] + commandsBehindLogin())
             let userReply = try readStatus(for: .user(user))
             let passReply = try readStatus(for: .pass(password))
             guard userReply.isPositive else { throw POP3Error.authenticationFailed(method: "USER", reply: userReply) }
@@ -92,7 +109,9 @@ extension POP3Session {
         let timestamp = greeting?.apopTimestamp ?? ""
         guard let md5 else { preconditionFailure("APOP chosen without an MD5 digester") }
         let digest = md5.md5Hex(Array((timestamp + password.exposedValue).utf8))
-        let reply = try execute(.apop(user: user, digest: Secret(digest)))
+        let command = Command.apop(user: user, digest: Secret(digest))
+        try send([command] + commandsBehindLogin())
+        let reply = try readStatus(for: command)
         guard reply.isPositive else { throw POP3Error.authenticationFailed(method: "APOP", reply: reply) }
     }
 
@@ -128,9 +147,14 @@ extension POP3Session {
         }
     }
 
-    /// A SASL mechanism through the provider, as mpop drives GNU SASL: the
-    /// first client step is computed first, `AUTH MECH` goes out without an
-    /// initial response, and each `+ challenge` is answered with one line.
+    /// A SASL mechanism through the provider: the first client step is
+    /// computed first; for a mechanism where the client speaks first, on a
+    /// server that announces SASL in CAPA (RFC 5034), it goes with `AUTH`
+    /// as the initial response (`=` when empty) unless that makes the line
+    /// longer than 255 octets; otherwise `AUTH MECH` goes out alone, as
+    /// mpop sends it, and the first step answers the first `+`. Each
+    /// further `+ challenge` is answered with one line. The client's last
+    /// message carries the commands that go behind the login.
     ///
     /// Deviation: mpop skips empty client answers (except for SCRAM and
     /// GSSAPI) and so desynchronises with EXTERNAL; we answer every
@@ -154,35 +178,68 @@ extension POP3Session {
             properties.channelBinding = channelBinding
         }
         var pending: String?
+        var pendingIsLast = false
         let client: any SASLClientSession
         do {
             client = try saslProvider.makeClient(mechanism: method, properties: properties)
-            pending = try client.step(challenge: nil).response
+            (pending, pendingIsLast) = try client.step(challenge: nil)
         } catch {
             throw MechanismNotStarted(underlying: error)
         }
-        if pending == "" { pending = nil }
-        var reply = try execute(.auth(mechanism: method, initialResponse: nil))
-        guard reply.isPositive else {
-            // mpop shows no server message here; we keep one only when it
-            // carries a temporary response code, which changes the exit status.
-            throw POP3Error.authenticationFailed(method: method,
-                                                 reply: reply.responseCode?.isTemporary == true ? reply : nil)
+        var reply: StatusLine
+        if let first = pending, let initial = initialResponse(first, for: method) {
+            let command = Command.auth(mechanism: method, initialResponse: Secret(initial))
+            try send([command] + (pendingIsLast ? commandsBehindLogin() : []))
+            pending = nil
+            reply = try readStatus(for: command)
+        } else {
+            if pending == "" { pending = nil }
+            reply = try execute(.auth(mechanism: method, initialResponse: nil))
+            guard reply.isPositive else {
+                // mpop shows no server message here; we keep one only when it
+                // carries a temporary response code, which changes the exit status.
+                throw POP3Error.authenticationFailed(method: method,
+                                                     reply: reply.responseCode?.isTemporary == true ? reply : nil)
+            }
         }
         while reply.isContinuation {
             try checkAbort(betweenPhases: false)
             let answer: String
+            let isLast: Bool
             if let first = pending {
-                answer = first
+                (answer, isLast) = (first, pendingIsLast)
                 pending = nil
             } else {
-                answer = try client.step(challenge: reply.text).response
+                (answer, isLast) = try client.step(challenge: reply.text)
             }
-            reply = try execute(.saslResponse(Secret(answer)))
+            let command = Command.saslResponse(Secret(answer))
+            try send([command] + (isLast ? commandsBehindLogin() : []))
+            reply = try readStatus(for: command)
         }
         guard reply.isPositive else {
             throw POP3Error.authenticationFailed(method: method, reply: reply.line.hasPrefix("-ERR") ? reply : nil)
         }
+    }
+}
+
+extension POP3Session {
+    /// Mechanisms in which the client speaks first (RFC 4422 §5), whose
+    /// first message can go with `AUTH`.
+    static let clientFirstMechanisms: Set<String> = [
+        "PLAIN", "EXTERNAL", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS",
+    ]
+
+    /// The initial response for `AUTH method` (RFC 5034 §4): the client's
+    /// first message, `=` for an empty one; `nil` when it must wait for the
+    /// first `+` (a server-first mechanism, a server without CAPA, which may
+    /// predate RFC 5034, or a line over 255 octets with its CRLF). The
+    /// CAPA answer that decides is the first one: after STLS the second
+    /// may still be on its way.
+    func initialResponse(_ message: String, for method: String) -> String? {
+        guard Self.clientFirstMechanisms.contains(method), capabilities.capa else { return nil }
+        let initial = message.isEmpty ? "=" : message
+        guard "AUTH \(method) \(initial)\r\n".utf8.count <= 255 else { return nil }
+        return initial
     }
 }
 

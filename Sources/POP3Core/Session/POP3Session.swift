@@ -45,6 +45,21 @@ public final class POP3Session {
     public private(set) lazy var serverIdentity: ServerIdentity = lookUpServerIdentity()
     private let peerDescriptor: Int32?
 
+    /// Commands that go out with the next write, in front of its own: the
+    /// CAPA after STLS when it travels with the authentication.
+    private var queuedAhead: [Command] = []
+    /// A CAPA went out whose answer is still unread: the next read takes it
+    /// first, then runs ``checkAfterCapabilities``.
+    private var capabilitiesAwaited = false
+    /// Checks the configured method against the CAPA answer that came with
+    /// the authentication.
+    private var checkAfterCapabilities: (() throws -> Void)?
+    /// Mail-drop commands to send behind the last command of the login
+    /// (see ``sendAfterLogin(_:)``).
+    private var afterLogin: [Command] = []
+    /// Commands sent ahead whose answers are unread, oldest first.
+    private(set) var sentAhead: [Command] = []
+
     public var capabilities: Capabilities { state.capabilities }
     public var greeting: Greeting? { state.greeting }
     /// Whether commands are pipelined now (`pipelining` after CAPA).
@@ -119,12 +134,18 @@ public final class POP3Session {
     /// Starts the conversation: TLS for pop3s, the greeting, CAPA, and with
     /// `tls_starttls` STLS, the handshake and CAPA again (§3.1 steps 2–5).
     ///
+    /// With `authenticationFollows`, a pipelining server and a configured
+    /// method that this side can do, the CAPA after STLS is not sent here:
+    /// it goes out with the authentication's first command, one round trip
+    /// fewer, and its answer is read (and the method checked against it)
+    /// before the authentication's first reply.
+    ///
     /// - Throws: ``POP3Error/noGreeting(reply:hint:)`` (76; with a hint on
     ///   port 995 when STARTTLS is configured and no greeting comes),
     ///   ``POP3Error/emptyReply`` (76) when the connection ends first,
     ///   ``POP3Error/stlsNotOffered`` (69), `command STLS failed` (76, also
     ///   when bytes follow the STLS `+OK` unencrypted), TLS and I/O errors.
-    public func open() throws {
+    public func open(authenticationFollows: Bool = false) throws {
         precondition(state.state == .awaitingGreeting, "open() in state \(state.state)")
         if account.tls && !account.tlsStartTLS {
             try startTLS(prepared: nil)
@@ -163,8 +184,24 @@ public final class POP3Session {
             }
             state.acceptSTLS()
             try startTLS(prepared: preparedTLS)
-            if capabilities.capa { try requestCapabilities() }
+            if capabilities.capa {
+                if authenticationFollows && mayQueueCapabilitiesWithAuthentication {
+                    queuedAhead.append(.capa)
+                    capabilitiesAwaited = true
+                } else {
+                    try requestCapabilities()
+                }
+            }
         }
+    }
+
+    /// Whether the CAPA after STLS may wait for the authentication's first
+    /// write: the server pipelines (by the CAPA before TLS), and the method
+    /// is configured and available here, so that only its being offered is
+    /// left to check, on the answer.
+    private var mayQueueCapabilitiesWithAuthentication: Bool {
+        guard pipelining, !account.auth.isEmpty else { return false }
+        return AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil).clientSupports(account.auth)
     }
 
     /// mpop waits the full timeout when STARTTLS is configured for a pop3s
@@ -205,9 +242,15 @@ public final class POP3Session {
     ///   mpop's 50 lines or when the connection ends instead of a reply,
     ///   protocol and I/O errors.
     func requestCapabilities() throws {
+        try send([.capa])
+        try readCapabilities()
+    }
+
+    /// Reads the answer to a CAPA sent before.
+    private func readCapabilities() throws {
         let reply: StatusLine
         do {
-            reply = try execute(.capa)
+            reply = try readStatus(for: .capa)
         } catch POP3Error.emptyReply {
             // mpop words a connection closed instead of a CAPA reply so.
             throw POP3Error.invalidReplyTo(command: "CAPA", serverMessage: nil)
@@ -223,8 +266,10 @@ public final class POP3Session {
     /// Sends CAPA once more after authentication when mpop does (§3.1 step
     /// 8, a Gmail workaround): CAPA works and TOP is missing with a filter
     /// set, or PIPELINING is missing in auto mode, or UIDL is missing.
+    /// Not when commands went out behind the login: they were only sent
+    /// because the capabilities before it did not call for this.
     public func refreshCapabilitiesAfterAuthentication() throws {
-        guard state.needsCapabilitiesAgain(filtering: account.filter != nil) else { return }
+        guard sentAhead.isEmpty, state.needsCapabilitiesAgain(filtering: account.filter != nil) else { return }
         state.refreshCapabilities()
         try requestCapabilities()
     }
@@ -234,16 +279,25 @@ public final class POP3Session {
     /// Sends one command and reads its status line.
     /// - Throws: ``POP3Error/emptyReply`` at the end of the stream, invalid
     ///   replies, I/O errors.
+    /// A command that went out ahead (``sendAfterLogin(_:)``) is not sent
+    /// again: its answer is read.
     @discardableResult
     func execute(_ command: Command) throws -> StatusLine {
-        try send([command])
+        if sentAhead.first == command {
+            sentAhead.removeFirst()
+        } else {
+            try send([command])
+        }
         return try readStatus(for: command)
     }
 
-    /// Writes commands in one go (a pipelined group, or a single command).
+    /// Writes commands in one go (a pipelined group, or a single command),
+    /// behind those queued ahead of them.
     func send(_ commands: [Command]) throws {
         var bytes: [UInt8] = []
-        for command in commands {
+        let all = queuedAhead + commands
+        queuedAhead = []
+        for command in all {
             dialogue?.sent(command.debugText)
             bytes += command.wireBytes
         }
@@ -258,10 +312,79 @@ public final class POP3Session {
     }
 
     /// Reads the status line answering `command`.
+    /// An awaited CAPA answer comes first.
     func readStatus(for command: Command) throws -> StatusLine {
+        if capabilitiesAwaited {
+            capabilitiesAwaited = false
+            try readCapabilities()
+            let check = checkAfterCapabilities
+            checkAfterCapabilities = nil
+            try check?()
+        }
         guard let line = try reader.readLine(command: command.name) else { throw POP3Error.emptyReply }
         return try StatusLine(bytes: line)
     }
+
+    // MARK: Commands behind the login
+
+    /// Asks for `commands` (STAT, LIST, UIDL) to go out with the last
+    /// command of the login when the server pipelines, instead of one by
+    /// one after it (RFC 2449 §6.6): their answers then wait in the
+    /// stream, and ``stat()``, ``list(count:)`` and ``uidl(count:)`` read
+    /// them. A login that fails leaves them answered `-ERR` in the
+    /// authorization state; a later method of the automatic choice reads
+    /// those answers first.
+    public func sendAfterLogin(_ commands: [Command]) {
+        precondition(state.inAuthorization, "sendAfterLogin in state \(state.state)")
+        afterLogin = commands
+    }
+
+    /// Whether `command` went out ahead and its answer is still to be read.
+    public func wasSentAhead(_ command: Command) -> Bool {
+        sentAhead.contains(command)
+    }
+
+    /// The commands to write behind the last command of a login: those of
+    /// ``sendAfterLogin(_:)`` when pipelining, and unless CAPA is to be
+    /// asked again after the login (it must come first).
+    func commandsBehindLogin() -> [Command] {
+        guard pipelining, sentAhead.isEmpty, !afterLogin.isEmpty,
+              !state.needsCapabilitiesAgain(filtering: account.filter != nil) else { return [] }
+        sentAhead = afterLogin
+        return afterLogin
+    }
+
+    /// After a refused login: reads the answers to the commands that went
+    /// behind it, which the authorization state refuses, so that the next
+    /// method starts on a clean stream.
+    /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` when one
+    ///   was accepted after all.
+    func discardAnswersBehindLogin() throws {
+        while let command = sentAhead.first {
+            sentAhead.removeFirst()
+            let reply = try readStatus(for: command)
+            if reply.isPositive { throw POP3Error.invalidReplyTo(command: command.name, serverMessage: reply.line) }
+        }
+    }
+
+    /// The login is over: nothing more goes behind it.
+    func endLogin() {
+        afterLogin = []
+    }
+
+    /// Runs `check` once the CAPA answer that travels with the login is in;
+    /// at once when there is none.
+    func afterCapabilities(_ check: @escaping () throws -> Void) throws {
+        if capabilitiesAwaited {
+            checkAfterCapabilities = check
+        } else {
+            try check()
+        }
+    }
+
+    /// Whether a CAPA answer is still to come (it went out, or goes out,
+    /// with the login's first command).
+    var awaitsCapabilities: Bool { capabilitiesAwaited }
 
     /// Throws ``POP3Error/aborted(betweenPhases:)`` once ``cancellation`` is set.
     func checkAbort(betweenPhases: Bool) throws {
@@ -329,6 +452,25 @@ public final class POP3Session {
         work()
         let reply = try readStatus(for: .quit)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "QUIT", reply: reply) }
+    }
+
+    /// Reads the answer to a QUIT that went out in a pipelined group (behind
+    /// the last DELEs).
+    /// - Throws: `command QUIT failed` (76), I/O errors.
+    public func readQuitReply() throws {
+        state.sendQuit()
+        let reply = try readStatus(for: .quit)
+        guard reply.isPositive else { throw POP3Error.commandFailed(command: "QUIT", reply: reply) }
+    }
+
+    /// Sends QUIT and closes the connection without waiting for the answer,
+    /// when the server has nothing to commit (nothing was marked deleted):
+    /// its reply cannot change what the run did. Every earlier answer has
+    /// been read, so the close ends the connection in order.
+    public func quitWithoutWaiting() {
+        state.sendQuit()
+        try? send([.quit])
+        close()
     }
 
     /// Closes the connection (without QUIT when none was sent).

@@ -62,18 +62,28 @@ extension Retrieval {
     func retrieveAll(store: any SeenMessageStore) throws {
         let targets = records.indices.filter { records[$0].action == .normal }
         guard !targets.isEmpty else { return }
-        let sink = try makeSink()
-        phase = .delivering(store, sink)
+        // The first window goes out before the sink opens: the server
+        // starts sending while the delivery gets ready.
+        var opened: (any MessageSink)?
+        func openSink() throws -> any MessageSink {
+            if let opened { return opened }
+            let sink = try makeSink()
+            opened = sink
+            phase = .delivering(store, sink)
+            return sink
+        }
         try window.run(targets, send: { group in
             try session.sendInTransaction(group.map { .retr(records[$0].number) })
         }, receive: { index in
+            let sink = try openSink()
             try session.checkAbort(betweenPhases: false)
             try retrieve(index, into: sink, store: store)
         }, afterBatch: {
             // Once per pipelined window, while the server's replies to the
             // commands still in flight fill the socket buffer.
-            if pendingCommitted.count >= syncBatchSize { try flushCommitted(sink: sink, store: store) }
+            if pendingCommitted.count >= syncBatchSize, let opened { try flushCommitted(sink: opened, store: store) }
         })
+        let sink = try openSink()
         try flushCommitted(sink: sink, store: store)
         phase = .settling(store)
         try sink.close()
@@ -177,6 +187,34 @@ extension Retrieval {
         }
     }
 
+    /// DELE for `doomed`, then QUIT and its answer. With pipelining QUIT
+    /// goes in the same write as the last DELEs: every message marked is
+    /// delivered and synced, so that the server commits the others when
+    /// one DELE is refused loses nothing (the refused one stays, and is
+    /// reported as mpop reports it).
+    private func deleteAndQuit(_ doomed: [Int]) throws {
+        let last = doomed.last
+        var quitSent = false
+        try window.run(doomed, send: { group in
+            var commands: [Command] = group.map { .dele(records[$0].number) }
+            if session.pipelining && group.last == last {
+                commands.append(.quit)
+                quitSent = true
+            }
+            try session.sendInTransaction(commands)
+        }, receive: { index in
+            try session.checkAbort(betweenPhases: false)
+            let command = Command.dele(records[index].number)
+            let reply = try session.readStatus(for: command)
+            guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
+        })
+        if quitSent {
+            try session.readQuitReply()
+        } else {
+            try session.quit()
+        }
+    }
+
     /// DELE (unless `keep` says otherwise), QUIT, and the UIDLs file
     /// (§3.1 steps 17–18). With `keep DURATION` only the messages first
     /// seen at least that long ago are deleted; the others stay on the
@@ -189,14 +227,12 @@ extension Retrieval {
             }
             try store.save()
             phase = .finished
-            // Nothing is left to do but let go of the lists, the lock and
-            // the records: done while the server answers QUIT.
+            // Nothing is marked deleted, so the server has nothing to
+            // commit: QUIT goes out and its answer is not waited for.
             let kept = handled.map { records[$0] }
-            try session.quit(whileAwaitingReply: {
-                store.close()
-                records = []
-            })
-            session.close()
+            session.quitWithoutWaiting()
+            store.close()
+            records = []
             if let observer {
                 for record in kept {
                     observer.messageEvent(MessageEvent(number: record.number, uid: record.uid, size: record.size,
@@ -213,15 +249,12 @@ extension Retrieval {
         if hasUIDs {
             try store.waitUntilRecordsAreDurable()
         }
-        try window.run(doomed, send: { group in
-            try session.sendInTransaction(group.map { .dele(records[$0].number) })
-        }, receive: { index in
-            try session.checkAbort(betweenPhases: false)
-            let command = Command.dele(records[index].number)
-            let reply = try session.readStatus(for: command)
-            guard reply.isPositive else { throw POP3Error.commandFailed(command: command.wireText, reply: reply) }
-        })
-        try session.quit()
+        if doomed.isEmpty {
+            // Nothing for the server to commit: QUIT's answer changes nothing.
+            session.quitWithoutWaiting()
+        } else {
+            try deleteAndQuit(doomed)
+        }
         observer?.messagesDeleted(count: doomed.count)
         if observer != nil {
             for index in doomed { report(index, .deleted) }

@@ -100,13 +100,17 @@ public final class Retrieval {
     public func run(statusOnly: Bool = false) throws {
         guard case .starting = phase else { preconditionFailure("Retrieval.run() called twice") }
         do {
-            try session.open()
+            try session.open(authenticationFollows: true)
             try session.checkAbort(betweenPhases: true)
+            // STAT, LIST and UIDL do not depend on each other's answers: with
+            // pipelining they go out with the login's last command.
+            let caps = session.capabilities
+            session.sendAfterLogin(caps.uidl || !caps.capa ? [.stat, .list, .uidl] : [.stat, .list])
             try session.authenticate()
             try session.refreshCapabilitiesAfterAuthentication()
             try session.checkAbort(betweenPhases: true)
             let (count, totalSize) = try session.stat()
-            let sizes = count > 0 ? try session.list(count: count) : []
+            let sizes = count > 0 || session.wasSentAhead(.list) ? try session.list(count: count) : []
             try session.checkAbort(betweenPhases: true)
             let store = try openStore()
             phase = .listed(store)
@@ -114,8 +118,13 @@ public final class Retrieval {
                 repairInterruptedAppends(store)
             }
             var uids: [String]?
-            let caps = session.capabilities
-            if count > 0 && (caps.uidl || !caps.capa) {
+            if session.wasSentAhead(.uidl) {
+                // Sent with the capabilities known before the login; its
+                // answer, read in any case, counts only for a non-empty
+                // mailbox, as without pipelining.
+                let listed = try session.uidl(count: count)
+                if count > 0 { uids = listed }
+            } else if count > 0 && (session.capabilities.uidl || !session.capabilities.capa) {
                 uids = try session.uidl(count: count)
             }
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
@@ -123,11 +132,11 @@ public final class Retrieval {
                 removeCrashLeftovers(store, onServer: uids)
             }
             if statusOnly {
-                // The status is out; like mpop, ignore how QUIT goes.
-                try? session.quit()
+                // The status is out and nothing is to be committed: QUIT
+                // goes out, its answer is not waited for.
+                session.quitWithoutWaiting()
                 store.close()
                 phase = .finished
-                session.close()
                 return
             }
             if account.keep.duration != nil {

@@ -126,9 +126,7 @@ import TestSupport
     @Test(arguments: [("TLS1.3", ChannelBindingKind.tlsExporter), ("TLS1.2", .tlsUnique)])
     func plusGetsTheBindingOfTheTLSVersion(version: String, kind: ChannelBindingKind) throws {
         let script = Self.script(sasl: "SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256-PLUS
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256-PLUS Zmlyc3Q=
             <-- +OK Logged in.
             """)
         let tls = FakeTLSStarter(version: version, bindings: [.tlsExporter: [1, 2, 3], .tlsUnique: [4, 5]])
@@ -145,9 +143,7 @@ import TestSupport
     /// never gets binding data (GNU SASL's plain SCRAM fails with it).
     @Test func noBindingOfTheRightKindMeansNoPlus() throws {
         let script = Self.script(sasl: "SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256 Zmlyc3Q=
             <-- +OK Logged in.
             """)
         let tls = FakeTLSStarter(version: "TLS1.3", bindings: [.tlsUnique: [4, 5]])
@@ -163,17 +159,11 @@ import TestSupport
     /// user whose stored hash cannot do it. 1.4.18's PLAIN still logs in.
     @Test func refusedSCRAMFallsBackToTheLegacyChoice() throws {
         let script = Self.script(sasl: "SCRAM-SHA-256-PLUS SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256-PLUS
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256-PLUS Zmlyc3Q=
             <-- -ERR [AUTH] authenticating: bad protocol / cancel
-            --> AUTH SCRAM-SHA-256
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256 Zmlyc3Q=
             <-- -ERR [AUTH] Authentication failed.
-            --> AUTH PLAIN
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH PLAIN Zmlyc3Q=
             <-- +OK Logged in.
             """)
         let tls = FakeTLSStarter(bindings: [.tlsExporter: [1]])
@@ -193,13 +183,9 @@ import TestSupport
     /// 1.4.18 reports it.
     @Test func wrongPasswordReportsTheLegacyMethodsFailure() {
         let script = Self.script(sasl: "SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256 Zmlyc3Q=
             <-- -ERR [AUTH] Authentication failed.
-            --> AUTH PLAIN
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH PLAIN Zmlyc3Q=
             <-- -ERR [AUTH] Authentication failed.
             """, quit: false)
         let provider = FakeSASLProvider(AuthMethodSelectorTests.everything, answers: ["Zmlyc3Q="])
@@ -211,9 +197,7 @@ import TestSupport
 
     @Test func temporaryRefusalDoesNotFallBack() {
         let script = Self.script(sasl: "SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256 Zmlyc3Q=
             <-- -ERR [SYS/TEMP] try later
             """, quit: false)
         let provider = FakeSASLProvider(AuthMethodSelectorTests.everything, answers: ["Zmlyc3Q="])
@@ -226,9 +210,7 @@ import TestSupport
     /// Nothing was sent for a mechanism the library could not start.
     @Test func mechanismThatCannotStartFallsBack() throws {
         let script = Self.script(sasl: "SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH PLAIN
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH PLAIN Zmlyc3Q=
             <-- +OK Logged in.
             """)
         let provider = FakeSASLProvider(AuthMethodSelectorTests.everything, answers: ["Zmlyc3Q="],
@@ -253,9 +235,7 @@ import TestSupport
 
     @Test func configuredMethodNeverFallsBack() {
         let script = Self.script(sasl: "SCRAM-SHA-256 PLAIN", exchange: """
-            --> AUTH SCRAM-SHA-256
-            <-- +
-            --> Zmlyc3Q=
+            --> AUTH SCRAM-SHA-256 Zmlyc3Q=
             <-- -ERR [AUTH] Authentication failed.
             """, quit: false)
         let account = testAccount {

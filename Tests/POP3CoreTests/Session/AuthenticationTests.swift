@@ -89,13 +89,12 @@ import TestSupport
         #expect(provider.lastProperties?.authzid == nil)
     }
 
-    @Test func externalWithEmptyAnswerDoesNotDesynchronise() throws {
+    /// An empty first message goes as the initial response `=` (RFC 5034 §4).
+    @Test func externalWithEmptyAnswerIsTheInitialResponseEquals() throws {
         let script = """
         <-- +OK
         \(Self.capaNoPipelining)
-        --> AUTH EXTERNAL
-        <-- +
-        -->
+        --> AUTH EXTERNAL =
         <-- +OK
         --> QUIT
         <-- +OK
@@ -127,13 +126,44 @@ import TestSupport
         try makeSession(testAccount { $0.auth = "DIGEST-MD5" }, ScriptedTransport(script), sasl: provider).runAuthOnly()
     }
 
+    /// A refused `AUTH` without an initial response refuses the mechanism:
+    /// as in mpop, no server message line.
     @Test func saslRefusalHasNoServerMessageLine() {
-        let script = "<-- +OK\n\(Self.capaNoPipelining)\n--> AUTH PLAIN\n<-- -ERR no"
+        let script = "<-- +OK\n\(Self.capaNoPipelining)\n--> AUTH CRAM-MD5\n<-- -ERR no"
+        let error = failure(script, account: testAccount { $0.auth = "CRAM-MD5" },
+                            sasl: FakeSASLProvider(["CRAM-MD5"], answers: [""])) { try $0.runAuthOnly() }
+        #expect(error?.localizedExplanation == "authentication failed (method CRAM-MD5)")
+        #expect((error as? POP3Error)?.serverMessage == nil)
+        #expect(error.map(exitStatus(for:)) == .noPermission)
+    }
+
+    /// A refused `AUTH` with an initial response may refuse the password:
+    /// the server's words are shown, as after any other final refusal.
+    @Test func refusedInitialResponseShowsTheServerMessage() {
+        let script = "<-- +OK\n\(Self.capaNoPipelining)\n--> AUTH PLAIN AGpvZQBwdw==\n<-- -ERR [AUTH] no"
         let error = failure(script, account: testAccount { $0.auth = "PLAIN" },
                             sasl: FakeSASLProvider(["PLAIN"], answers: ["AGpvZQBwdw=="])) { try $0.runAuthOnly() }
         #expect(error?.localizedExplanation == "authentication failed (method PLAIN)")
-        #expect((error as? POP3Error)?.serverMessage == nil)
+        #expect((error as? POP3Error)?.serverMessage == "-ERR [AUTH] no")
         #expect(error.map(exitStatus(for:)) == .noPermission)
+    }
+
+    /// RFC 5034 §4: an initial response that would make the line longer
+    /// than 255 octets waits for the first `+`.
+    @Test func longInitialResponseWaitsForTheContinuation() throws {
+        let long = String(repeating: "QUFB", count: 70)
+        let script = """
+        <-- +OK
+        \(Self.capaNoPipelining)
+        --> AUTH PLAIN
+        <-- +
+        --> \(long)
+        <-- +OK
+        --> QUIT
+        <-- +OK
+        """
+        try makeSession(testAccount { $0.auth = "PLAIN" }, ScriptedTransport(script),
+                        sasl: FakeSASLProvider(["PLAIN"], answers: [long])).runAuthOnly()
     }
 
     @Test func xoauth2TwoLineForm() throws {
@@ -208,7 +238,7 @@ extension Error {
 
 @Suite struct TemporaryAuthRefusalTests {
     @Test func saslRefusalWithInUseIsTemporary() {
-        let script = "<-- +OK\n\(AuthenticationTests.capaNoPipelining)\n--> AUTH PLAIN\n<-- -ERR [IN-USE] busy"
+        let script = "<-- +OK\n\(AuthenticationTests.capaNoPipelining)\n--> AUTH PLAIN AGpvZQBwdw==\n<-- -ERR [IN-USE] busy"
         let error = failure(script, account: testAccount { $0.auth = "PLAIN" },
                             sasl: FakeSASLProvider(["PLAIN"], answers: ["AGpvZQBwdw=="])) { try $0.runAuthOnly() }
         #expect(error.map(exitStatus(for:)) == .tempFail)

@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test func keepDeletesNothing() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT\n<-- +OK"
+        let script = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT"
         let (observer, error) = Self.run(script, account: testAccount { $0.keep = .on }, known: ["1.msg"])
         #expect(error == nil)
         #expect(observer.delivered.map(\.number) == [2])

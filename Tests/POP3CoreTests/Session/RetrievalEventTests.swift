@@ -53,7 +53,7 @@ import TestSupport
     }
 
     @Test func keepReportsTheDeliveredAsKept() {
-        let script = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT\n<-- +OK"
+        let script = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT"
         let (events, error) = Self.run(script, account: testAccount { $0.keep = .on }, known: ["1.msg"])
         #expect(error == nil)
         #expect(events == [Self.event(2, .delivered), Self.event(2, .kept)])

@@ -169,7 +169,7 @@ let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2
         #expect(run.error == nil && run.transport.finished)
         #expect(run.observer.lines.first == "status joe@pop.example.org new 1/15 total 2/58")
 
-        let keepScript = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT\n<-- +OK"
+        let keepScript = login + "\n" + twoMessages + "\n--> RETR 2\n" + secondMessage + "\n--> QUIT"
         let kept = RetrievalHarness(keepScript, account: testAccount { $0.keep = .on }, known: ["1.msg"]).run()
         #expect(kept.error == nil && kept.transport.finished)
         #expect(kept.store.stored() == ["1.msg", "2.msg"])
@@ -249,7 +249,7 @@ let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2
     }
 
     @Test func emptyMailbox() {
-        let script = login + "\n--> STAT\n<-- +OK 0 0\n--> QUIT\n<-- +OK"
+        let script = login + "\n--> STAT\n<-- +OK 0 0\n--> QUIT"
         let run = RetrievalHarness(script, known: ["old"]).run()
         #expect(run.error == nil && run.transport.finished)
         #expect(run.store.stored() == [])
@@ -259,7 +259,7 @@ let bothRetrievedAndDeleted = bothRetrieved + "\n--> DELE 1\n<-- +OK\n--> DELE 2
     }
 
     @Test func statusOnlyReadsButDoesNotWrite() {
-        let script = login + "\n" + twoMessages + "\n--> QUIT\n<-- +OK"
+        let script = login + "\n" + twoMessages + "\n--> QUIT"
         let run = RetrievalHarness(script).run(statusOnly: true)
         #expect(run.error == nil && run.transport.finished)
         #expect(run.store.saves == 0 && run.store.closed)

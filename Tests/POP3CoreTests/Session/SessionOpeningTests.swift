@@ -114,9 +114,7 @@ func failure(_ transcript: String, account: Account, sasl: (any SASLProvider)? =
         <-- PIPELINING
         <-- SASL PLAIN
         <-- .
-        --> AUTH PLAIN
-        <-- +
-        --> AGpvZQBwdw==
+        --> AUTH PLAIN AGpvZQBwdw==
         <-- +OK Logged in.
         --> QUIT
         <-- +OK

@@ -37,7 +37,8 @@ import TestSupport
                 let theirs = try MpopBinary.reference.run(arguments, home: home.path)
                 #expect(ours.status == 0, "\(user) implicitTLS=\(implicitTLS): \(ours)\n\(dovecot.log)")
                 #expect(theirs.status == 0, "\(theirs)")
-                #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256"], "\(ours)")
+                // Ours sends the client's first message with AUTH (RFC 5034).
+                #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256 ********"], "\(ours)")
                 #expect(Self.authCommands(theirs.stdout) == ["--> AUTH PLAIN"])
             }
         }
@@ -59,7 +60,7 @@ import TestSupport
             let theirs = try MpopBinary.reference.run(arguments, home: home.path)
             #expect(ours.status == expected, "\(ours)\n\(dovecot.log)")
             #expect(theirs.status == expected, "\(theirs)")
-            #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256", "--> AUTH PLAIN"])
+            #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256 ********", "--> AUTH PLAIN ********"])
             if expected != 0 {
                 #expect(ours.stderr.hasPrefix("mpop: authentication failed (method PLAIN)\n"), "\(ours)")
                 #expect(theirs.stderr.hasPrefix("mpop: authentication failed (method PLAIN)\n"), "\(theirs)")
@@ -81,7 +82,7 @@ import TestSupport
             let ours = try MpopBinary.ours.run(arguments, home: home.path)
             #expect(ours.status == 0, "implicitTLS=\(implicitTLS): \(ours)")
             #expect(ours.stdout.contains("(TLS1.2)"))
-            #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256-PLUS"], "\(ours)")
+            #expect(Self.authCommands(ours.stdout) == ["--> AUTH SCRAM-SHA-256-PLUS ********"], "\(ours)")
             let theirs = try MpopBinary.reference.run(arguments, home: home.path)
             #expect(theirs.status == 0, "\(theirs)")
         }
@@ -105,8 +106,9 @@ import TestSupport
             #expect(ours.stdout.contains("(TLS1.3)"))
             let auths = Self.authCommands(ours.stdout)
             #expect(auths == (expected == 0
-                ? ["--> AUTH SCRAM-SHA-256-PLUS", "--> AUTH SCRAM-SHA-256"]
-                : ["--> AUTH SCRAM-SHA-256-PLUS", "--> AUTH SCRAM-SHA-256", "--> AUTH PLAIN"]), "\(ours)")
+                ? ["--> AUTH SCRAM-SHA-256-PLUS ********", "--> AUTH SCRAM-SHA-256 ********"]
+                : ["--> AUTH SCRAM-SHA-256-PLUS ********", "--> AUTH SCRAM-SHA-256 ********",
+                   "--> AUTH PLAIN ********"]), "\(ours)")
         }
     }
 }

@@ -143,27 +143,37 @@ import TestSupport
         var uids: [Int: String] = [:]
         var messageIDs: [Int: String] = [:]
 
+        /// Follows the `-d` dialogue reply by reply, so that pipelined
+        /// commands (written before their replies are read) are matched up.
         init(_ transcript: String) {
-            var retrieved: [Int] = []
-            var inUIDL = false
-            var replies = 0
+            var awaiting: [String] = []
+            var listing: String?
             // isNewline: "\r\n" is one Character.
             for line in transcript.split(whereSeparator: \.isNewline) {
-                if line == "--> UIDL" { inUIDL = true; continue }
-                if inUIDL {
-                    if line == "<-- ." { inUIDL = false; continue }
-                    let fields = line.dropFirst(4).split(separator: " ")
-                    if line.hasPrefix("<-- "), fields.count == 2, let number = Int(fields[0]) {
-                        uids[number] = String(fields[1])
+                if line.hasPrefix("--> ") {
+                    awaiting.append(String(line.dropFirst(4)))
+                    continue
+                }
+                guard line.hasPrefix("<-- ") else { continue }
+                let text = line.dropFirst(4)
+                if let command = listing {
+                    if text == "." {
+                        listing = nil
+                    } else if command == "UIDL" {
+                        let fields = text.split(separator: " ")
+                        if fields.count == 2, let number = Int(fields[0]) { uids[number] = String(fields[1]) }
+                    } else if command.hasPrefix("RETR "), let number = Int(command.dropFirst(5)),
+                              text.lowercased().hasPrefix("message-id: ") {
+                        messageIDs[number] = String(text.dropFirst("Message-ID: ".count))
                     }
                     continue
                 }
-                if line.hasPrefix("--> RETR "), let number = Int(line.dropFirst(9)) {
-                    retrieved.append(number)
-                } else if line.lowercased().hasPrefix("<-- message-id: "), replies < retrieved.count {
-                    messageIDs[retrieved[replies]] = String(line.dropFirst("<-- Message-ID: ".count))
-                    replies += 1
-                }
+                // The greeting answers no command.
+                guard !awaiting.isEmpty else { continue }
+                let command = awaiting.removeFirst()
+                let multiline = ["CAPA", "LIST", "UIDL"].contains(command) || command.hasPrefix("RETR ")
+                    || command.hasPrefix("TOP ")
+                if multiline && text.hasPrefix("+OK") { listing = command }
             }
         }
     }
