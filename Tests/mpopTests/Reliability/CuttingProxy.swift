@@ -39,13 +39,19 @@ final class CuttingProxy: @unchecked Sendable {
         guard client >= 0 else { return }
         let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let connected = Loopback.connect(server, port: targetPort)
+        var serverEnded = false
         defer {
-            // An abortive close (RST) as a dying link or server would give.
-            var hard = linger(l_onoff: 1, l_linger: 0)
-            for fd in [client, server] {
-                setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, socklen_t(MemoryLayout<linger>.size))
-                close(fd)
+            // A cut is an abortive close (RST), as a dying link or server
+            // would give; a server that ended the session itself is passed
+            // on as the orderly close it was.
+            if !serverEnded {
+                var hard = linger(l_onoff: 1, l_linger: 0)
+                for fd in [client, server] {
+                    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, socklen_t(MemoryLayout<linger>.size))
+                }
             }
+            close(client)
+            close(server)
         }
         guard connected == 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 16_384)
@@ -58,6 +64,10 @@ final class CuttingProxy: @unchecked Sendable {
             }
             if fds[1].revents != 0 {
                 let n = recv(server, &buffer, buffer.count, 0)
+                if n == 0 {
+                    serverEnded = true
+                    return
+                }
                 guard n > 0 else { return }
                 lock.lock()
                 let allowed = min(n, cutAfter - passed)
