@@ -178,6 +178,32 @@ import TestSupport
         #expect(try fixture.service.refreshCount() == 1)
     }
 
+    @Test func pretendShowsTheSettingsButNeverTheClientSecret() throws {
+        let home = try TemporaryDirectory()
+        try home.write(".mpoprc", """
+            account gmail
+            host pop.gmail.com
+            user me@gmail.com
+            oauth2_provider google
+            oauth2_client_id 1234.apps.googleusercontent.com
+            oauth2_client_secret GOCSPX-very-secret
+
+            """)
+        let result = try MpopBinary.ours.run(["-P", "--serverinfo", "--oauth2-scope=https://mail.google.com/", "gmail"],
+                                             home: home.path)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.hasSuffix("""
+            oauth2_provider = google
+            oauth2_client_id = 1234.apps.googleusercontent.com
+            oauth2_client_secret = *
+            oauth2_scope = https://mail.google.com/
+
+            """), "\(result)")
+        #expect(!result.stdout.contains("GOCSPX"))
+        let bad = try MpopBinary.ours.run(["-P", "--oauth2-provider=yahoo", "gmail"], home: home.path)
+        #expect(bad.status == 64 && bad.stderr == "mpop: invalid argument yahoo for --oauth2-provider\n", "\(bad)")
+    }
+
     /// A member of the token file's JSON.
     static func member(_ key: String, of text: String) -> String? {
         let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
