@@ -25,14 +25,24 @@ let package = Package(
                        providers: [.apt(["libgnutls28-dev"])]),
         .systemLibrary(name: "CGSASL", pkgConfig: "libgsasl",
                        providers: [.apt(["libgsasl-dev"])]),
+        // HTTP for OAuth 2.0 through libcurl's GnuTLS flavour (one TLS stack),
+        // JSON through json-c.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-gnutls-dev"])]),
+        .systemLibrary(name: "CJSONC", pkgConfig: "json-c",
+                       providers: [.apt(["libjson-c-dev"])]),
 
         // Protocol engine, configuration, UIDLs, filters and deliveries.
         // No TLS or SASL library here: those come in through protocols.
         .target(name: "POP3Core", dependencies: ["CSupport"], swiftSettings: releaseSettings),
         .target(name: "TLSGnu", dependencies: ["POP3Core", "CGnuTLS"], swiftSettings: releaseSettings),
         .target(name: "Auth", dependencies: ["POP3Core", "CGSASL"], swiftSettings: releaseSettings),
+        // OAuth 2.0: the authorization flows, the token endpoint, the token
+        // store and cache (GnuTLS for PKCE's SHA-256 and random bytes).
+        .target(name: "OAuth2", dependencies: ["POP3Core", "CCurl", "CJSONC", "CGnuTLS"],
+                swiftSettings: releaseSettings),
         .executableTarget(name: "mpop",
-                          dependencies: ["POP3Core", "TLSGnu", "Auth", "CSupport"],
+                          dependencies: ["POP3Core", "TLSGnu", "Auth", "OAuth2", "CSupport"],
                           swiftSettings: releaseSettings),
 
         .target(name: "TestSupport", dependencies: ["POP3Core"], path: "Tests/Support"),
@@ -40,6 +50,7 @@ let package = Package(
         .testTarget(name: "POP3CoreTests", dependencies: ["POP3Core", "TLSGnu", "CSupport", "TestSupport"]),
         .testTarget(name: "TLSGnuTests", dependencies: ["TLSGnu", "POP3Core", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "POP3Core", "TestSupport"]),
+        .testTarget(name: "OAuth2Tests", dependencies: ["OAuth2", "POP3Core", "TestSupport"]),
         .testTarget(name: "mpopTests", dependencies: ["POP3Core", "TestSupport"]),
         // The program's own types (formatting, the fetch log's writer), with
         // @testable import of the executable target.

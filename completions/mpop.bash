@@ -11,14 +11,18 @@ _mpop_plain_options='--version --help --pretend --debug --serverinfo --mda
     --quiet --half-quiet --all-accounts --auth-only --status-only'
 # Long options whose value is optional ("--keep" or "--keep=off").
 _mpop_optional_options='--received-header --auth --tls --tls-starttls
-    --tls-certcheck --only-new --keep --syslog'
+    --tls-certcheck --only-new --keep --syslog --oauth2-authorize'
 # Long options that need a value, offered as "--file=".
 _mpop_value_options='--configure= --file= --host= --port= --source-ip=
     --proxy-host= --proxy-port= --socket= --timeout= --pipelining= --user=
     --passwordeval= --tls-trust-file= --tls-crl-file= --tls-fingerprint=
     --tls-key-file= --tls-cert-file= --tls-priorities= --tls-host-override=
     --tls-min-dh-prime-bits= --killsize= --skipsize= --filter= --delivery=
-    --uidls-file= --summary= --logfile= --logfile-time-format='
+    --uidls-file= --summary= --logfile= --logfile-time-format=
+    --oauth2-provider= --oauth2-client-id= --oauth2-client-secret=
+    --oauth2-client-secret-eval= --oauth2-authorization-endpoint=
+    --oauth2-token-endpoint= --oauth2-device-endpoint= --oauth2-scope=
+    --oauth2-tenant='
 _mpop_short_options='-P -d -S -C -q -Q -a -A -s -n -k'
 _mpop_auth_methods='on user apop plain cram-md5 digest-md5 scram-sha-1
     scram-sha-256 gssapi external login ntlm oauthbearer xoauth2'
@@ -81,6 +85,12 @@ _mpop_option_value()
             COMPREPLY=($(compgen -W 'auto on off' -- "$cur")) ;;
         --summary)
             COMPREPLY=($(compgen -W 'off json' -- "$cur")) ;;
+        --oauth2-authorize)
+            COMPREPLY=($(compgen -W 'browser device' -- "$cur")) ;;
+        --oauth2-provider)
+            COMPREPLY=($(compgen -W 'google microsoft custom' -- "$cur")) ;;
+        --oauth2-tenant)
+            COMPREPLY=($(compgen -W 'common consumers organizations' -- "$cur")) ;;
         --syslog)
             COMPREPLY=($(compgen -W 'on off LOG_USER LOG_MAIL LOG_LOCAL0 LOG_LOCAL1
                 LOG_LOCAL2 LOG_LOCAL3 LOG_LOCAL4 LOG_LOCAL5 LOG_LOCAL6 LOG_LOCAL7' -- "$cur")) ;;
@@ -107,7 +117,7 @@ _mpop_option_value()
             COMPREPLY=($(compgen -f -- "$cur"))
             compopt -o filenames 2>/dev/null
             ;;
-        --passwordeval | --filter)
+        --passwordeval | --filter | --oauth2-client-secret-eval)
             COMPREPLY=($(compgen -c -- "$cur")) ;;
         --host | --proxy-host)
             COMPREPLY=($(compgen -A hostname -- "$cur")) ;;

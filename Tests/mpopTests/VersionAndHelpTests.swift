@@ -3,9 +3,10 @@ import Testing
 import TestSupport
 
 @Suite struct VersionAndHelpTests {
-    /// Ours differs by the line for bug reports and by one added line for
-    /// our own `--summary`, the last of the retrieval options.
-    @Test func helpIsTheReferenceTextButForTheBugReportAndSummaryLines() throws {
+    /// Ours differs by the line for bug reports and by added lines for our
+    /// own `--summary`, the last of the retrieval options, and
+    /// `--oauth2-authorize`, the last of the mode options.
+    @Test func helpIsTheReferenceTextButForTheBugReportSummaryAndOAuthLines() throws {
         let home = try TemporaryDirectory()
         let ours = try MpopBinary.ours.run(["--help"], home: home.path)
         let theirs = try MpopBinary.reference.run(["--help"], home: home.path)
@@ -18,6 +19,10 @@ import TestSupport
         let summaryIndex = try #require(ourLines.firstIndex(of: Substring(summary)))
         #expect(ourLines[summaryIndex - 1].hasPrefix("  --uidls-file="))
         ourLines.remove(at: summaryIndex)
+        let oauth = "  --oauth2-authorize[=(browser|device)]  authorize an account for OAuth 2.0 once"
+        let oauthIndex = try #require(ourLines.firstIndex(of: Substring(oauth)))
+        #expect(ourLines[oauthIndex - 1].hasPrefix("  -S, --serverinfo"))
+        ourLines.remove(at: oauthIndex)
         #expect(ourLines.count == theirLines.count)
         let bugLine = { (line: Substring) in line.hasPrefix("Report bugs to") }
         #expect(Array(ourLines.filter { !bugLine($0) }) == Array(theirLines.filter { !bugLine($0) }))

@@ -97,6 +97,8 @@ public struct Account: Sendable, Equatable {
     /// `syslog`: the facility (`LOG_MAIL`, `LOG_USER`, `LOG_LOCAL0`...),
     /// `nil` for off (ours, from msmtp).
     public var syslog: String?
+    /// The `oauth2_*` settings (ours).
+    public var oauth2 = OAuth2Settings()
 
     public init() {}
 

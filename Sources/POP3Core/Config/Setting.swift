@@ -15,6 +15,9 @@ public enum Setting: Sendable, Hashable, CaseIterable {
     case delivery, uidlsFile, onlyNew, keep, killSize, skipSize, filter
     /// Ours, from msmtp: the fetch log (mpop has none).
     case logfile, logfileTimeFormat, syslog
+    /// Ours: OAuth 2.0 for XOAUTH2 and OAUTHBEARER (``OAuth2Settings``).
+    case oauth2Provider, oauth2ClientID, oauth2ClientSecret, oauth2ClientSecretEval
+    case oauth2AuthorizationEndpoint, oauth2TokenEndpoint, oauth2DeviceEndpoint, oauth2Scope, oauth2Tenant
     /// Accepted and ignored.
     case tlsForceSSLv3
 
@@ -74,6 +77,24 @@ public enum Setting: Sendable, Hashable, CaseIterable {
                   pretendWhenUnset: false)
         case .syslog:
             .init("syslog", .optionalArgument, \.syslog, .syslogFacility, retrievalOnly: true, pretendWhenUnset: false)
+        case .oauth2Provider:
+            .init("oauth2_provider", .requiredArgument, \.oauth2.provider, .oauth2Provider, pretendWhenUnset: false)
+        case .oauth2ClientID:
+            .init("oauth2_client_id", .requiredArgument, \.oauth2.clientID, .text, pretendWhenUnset: false)
+        case .oauth2ClientSecret:
+            .init("oauth2_client_secret", .requiredArgument, \.oauth2.clientSecret, .secret, pretendWhenUnset: false)
+        case .oauth2ClientSecretEval:
+            .init("oauth2_client_secret_eval", .requiredArgument, \.oauth2.clientSecretEval, .text,
+                  pretendWhenUnset: false)
+        case .oauth2AuthorizationEndpoint:
+            .init("oauth2_authorization_endpoint", .requiredArgument, \.oauth2.authorizationEndpoint, .text,
+                  pretendWhenUnset: false)
+        case .oauth2TokenEndpoint:
+            .init("oauth2_token_endpoint", .requiredArgument, \.oauth2.tokenEndpoint, .text, pretendWhenUnset: false)
+        case .oauth2DeviceEndpoint:
+            .init("oauth2_device_endpoint", .requiredArgument, \.oauth2.deviceEndpoint, .text, pretendWhenUnset: false)
+        case .oauth2Scope: .init("oauth2_scope", .requiredArgument, \.oauth2.scope, .text, pretendWhenUnset: false)
+        case .oauth2Tenant: .init("oauth2_tenant", .requiredArgument, \.oauth2.tenant, .text, pretendWhenUnset: false)
         case .tlsForceSSLv3: .ignored("tls_force_sslv3", .optionalArgument)
         }
     }

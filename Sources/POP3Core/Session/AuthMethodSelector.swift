@@ -8,7 +8,8 @@
 /// side has the channel-binding data of the TLS session), SCRAM-SHA-256,
 /// SCRAM-SHA-1, then 1.4.18's order (PLAIN, APOP, USER, the
 /// challenge–response mechanisms). GSSAPI, EXTERNAL, OAUTHBEARER and XOAUTH2
-/// are only used when configured.
+/// are only used when configured, except that an account with `oauth2_*`
+/// settings (ours) chooses OAUTHBEARER, else XOAUTH2, and nothing else.
 ///
 /// A server may announce SCRAM and still be unable to complete it for this
 /// user (dovecot with a passdb that keeps only crypt hashes, cyrus whose
@@ -25,11 +26,20 @@ public struct AuthMethodSelector: Sendable {
     static let legacyOrderWithTLS = ["PLAIN", "APOP", "USER", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5",
                                      "DIGEST-MD5", "LOGIN", "NTLM"]
 
+    /// The automatic choice for an account with `oauth2_*` settings, in order.
+    static let oauth2Order = ["OAUTHBEARER", "XOAUTH2"]
+
     /// Whether this side can do `method`.
     public let clientSupports: @Sendable (String) -> Bool
+    /// Whether the account gets OAuth 2.0 tokens, so that the automatic
+    /// choice is among the token methods only.
+    public let oauth2: Bool
 
-    /// - Parameter apop: whether APOP can be computed here (an ``MD5Digester`` is at hand).
-    public init(saslProvider: (any SASLProvider)?, apop: Bool = true) {
+    /// - Parameters:
+    ///   - apop: whether APOP can be computed here (an ``MD5Digester`` is at hand).
+    ///   - oauth2: whether the account has `oauth2_*` settings.
+    public init(saslProvider: (any SASLProvider)?, apop: Bool = true, oauth2: Bool = false) {
+        self.oauth2 = oauth2
         let native = apop ? Self.nativeMethods : Self.nativeMethods.subtracting(["APOP"])
         clientSupports = { method in
             native.contains(method) || (saslProvider?.supports(method) ?? false)
@@ -54,6 +64,12 @@ public struct AuthMethodSelector: Sendable {
             return [configured]
         }
         let usable = { (method: String) in capabilities.offers(method) && self.clientSupports(method) }
+        if oauth2 {
+            // A bearer token is as good as a password to whoever sees it.
+            guard tlsActive else { throw .noSecureAuthMethod }
+            guard let method = Self.oauth2Order.first(where: usable) else { throw .authMethodNotOffered("XOAUTH2") }
+            return [method]
+        }
         guard tlsActive else {
             guard let scram = Self.plainSCRAM.first(where: usable) else { throw .noSecureAuthMethod }
             return [scram]

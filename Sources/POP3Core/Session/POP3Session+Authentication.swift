@@ -19,7 +19,8 @@ extension POP3Session {
     ///   `command AUTH XOAUTH2 failed` (76), SASL library, protocol and I/O errors.
     public func authenticate() throws {
         precondition(state.inAuthorization, "authentication in state \(state.state)")
-        let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil)
+        let selector = AuthMethodSelector(saslProvider: saslProvider, apop: md5 != nil,
+                                          oauth2: account.oauth2.isConfigured)
         let binding = tlsTransport?.sessionChannelBinding
         let tlsActive = state.tlsActive
         let methods: [String]
@@ -115,23 +116,55 @@ extension POP3Session {
         guard reply.isPositive else { throw POP3Error.authenticationFailed(method: "APOP", reply: reply) }
     }
 
-    /// OAUTHBEARER (RFC 7628) with the token as initial response. An error
-    /// challenge (`+ …`) is answered with an empty line, then the final
-    /// reply is read.
+    /// OAUTHBEARER (RFC 7628 §3.1) with the token as initial response when
+    /// the AUTH line fits 255 octets, otherwise after the server's empty `+`
+    /// (RFC 5034 §4). An error challenge (`+ base64 JSON`, §3.2.2) is
+    /// answered with `%x01` (§3.2.3), then the final `-ERR` is read.
+    ///
+    ///     C: AUTH OAUTHBEARER bixhPWpvZSwBaG9zdD1...
+    ///     S: + eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=
+    ///     C: AQ==
+    ///     S: -ERR invalid token
     private func authenticateOAuthBearer(_ user: String, token: Secret) throws {
         let message = "n,a=\(user),\u{1}host=\(account.host ?? "")\u{1}port=\(account.effectivePort)"
             + "\u{1}auth=Bearer \(token.exposedValue)\u{1}\u{1}"
-        let command = Command.auth(mechanism: "OAUTHBEARER", initialResponse: Secret(Base64.encode(Array(message.utf8))))
-        var reply = try execute(command)
+        let response = Secret(Base64.encode(Array(message.utf8)))
+        var reply: StatusLine
+        if Self.fitsAUTHLine("OAUTHBEARER", response) {
+            reply = try execute(.auth(mechanism: "OAUTHBEARER", initialResponse: response))
+        } else {
+            reply = try execute(.auth(mechanism: "OAUTHBEARER", initialResponse: nil))
+            guard reply.isContinuation else {
+                throw POP3Error.authenticationFailed(method: "OAUTHBEARER", reply: reply.line.hasPrefix("-ERR") ? reply : nil)
+            }
+            reply = try execute(.saslResponse(response))
+        }
         if reply.isContinuation {
-            reply = try execute(.saslResponse(Secret("")))
+            reply = try execute(.saslResponse(Secret(Self.errorChallengeAnswer)))
         }
         guard reply.isPositive, !reply.isContinuation else {
             throw POP3Error.authenticationFailed(method: "OAUTHBEARER", reply: reply.line.hasPrefix("-ERR") ? reply : nil)
         }
     }
 
-    /// XOAUTH2 in the two-line form: `AUTH XOAUTH2`, `+`, then the token.
+    /// `%x01` in base64: the client's answer to an OAUTHBEARER error challenge.
+    static let errorChallengeAnswer = "AQ=="
+
+    /// Whether `AUTH MECHANISM RESPONSE` plus CRLF stays within the 255
+    /// octets RFC 5034 §4 allows an AUTH command with an initial response.
+    static func fitsAUTHLine(_ mechanism: String, _ response: Secret) -> Bool {
+        "AUTH ".utf8.count + mechanism.utf8.count + 1 + response.exposedValue.utf8.count + 2 <= 255
+    }
+
+    /// XOAUTH2 always in the two-line form Microsoft's servers require
+    /// (`AUTH XOAUTH2`, `+`, then the token), which Google's accept too. An
+    /// error challenge (Google's `+ base64 JSON`) is answered with an empty
+    /// line, as Google documents, then the final `-ERR` is read.
+    ///
+    ///     C: AUTH XOAUTH2
+    ///     S: +
+    ///     C: dXNlcj1qb2UBYXV0aD1CZWFyZXIgdG9rAQE=
+    ///     S: +OK
     private func authenticateXOAuth2(_ user: String, token: Secret) throws {
         let first = try execute(.auth(mechanism: "XOAUTH2", initialResponse: nil))
         guard first.isContinuation else {

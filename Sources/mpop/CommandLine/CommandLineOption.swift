@@ -49,7 +49,7 @@ enum CommandLineOption: Sendable, Equatable {
     var hasArgument: Int32 {
         switch self {
         case .program(let option):
-            return option.takesArgument ? 1 : 0
+            return option.takesArgument ? 1 : (option.takesOptionalArgument ? 2 : 0)
         case .setting(let setting):
             return setting.definition.optionArgument == .optionalArgument ? 2 : 1
         }

@@ -12,6 +12,19 @@ struct Invocation: Sendable {
         case configure(address: String)
         /// `--mda` (mpop 1.4.23): deliver one mail from standard input.
         case mda
+        /// `--oauth2-authorize[=FLOW]` (ours): authorize each selected account once.
+        case oauth2Authorize(OAuth2Flow)
+    }
+
+    /// How `--oauth2-authorize` asks the user for consent.
+    enum OAuth2Flow: String, Sendable {
+        /// The authorization-code flow with PKCE and a loopback redirect
+        /// (RFC 8252, RFC 7636): the user opens the printed URL in a browser
+        /// on this machine.
+        case browser
+        /// The device authorization grant (RFC 8628): the user enters the
+        /// printed code on any device.
+        case device
     }
 
     /// What `--summary` prints after each account of retrieval mode.
@@ -34,6 +47,8 @@ struct Invocation: Sendable {
     var serverInfoFlag = false
     var configureAddress: String?
     var mdaFlag = false
+    /// `--oauth2-authorize`, with its flow.
+    var oauth2Flow: OAuth2Flow?
 
     /// `-P`: print the configuration and exit.
     var pretend = false
@@ -78,6 +93,7 @@ struct Invocation: Sendable {
         if let configureAddress { return .configure(address: configureAddress) }
         if mdaFlag { return .mda }
         if printVersion || printHelp { return nil }
+        if let oauth2Flow { return .oauth2Authorize(oauth2Flow) }
         if serverInfoFlag { return .serverInfo }
         if retrievalFlag { return .retrieval }
         return nil

@@ -12,6 +12,9 @@ enum ProgramOption: String, Sendable, CaseIterable {
     /// table, but no other option starts with `m`, so its place there shows
     /// in no getopt message.
     case mda
+    /// Ours: `--oauth2-authorize[=browser|device]` obtains and stores an
+    /// account's first OAuth 2.0 tokens (``OAuthAuthorizeMode``).
+    case oauth2Authorize = "oauth2-authorize"
 
     /// The long option, without `--`.
     var name: String { rawValue }
@@ -22,6 +25,11 @@ enum ProgramOption: String, Sendable, CaseIterable {
         case .configure, .file, .summary: true
         default: false
         }
+    }
+
+    /// Whether getopt accepts an argument after `=` but does not demand one.
+    var takesOptionalArgument: Bool {
+        self == .oauth2Authorize
     }
 
     /// The short option that means the same.
@@ -53,6 +61,7 @@ enum ProgramOption: String, Sendable, CaseIterable {
             invocation.serverInfoFlag = false
             invocation.configureAddress = nil
             invocation.mdaFlag = false
+            invocation.oauth2Flow = nil
         case .configure:
             invocation.configureAddress = value
             invocation.retrievalFlag = false
@@ -87,6 +96,13 @@ enum ProgramOption: String, Sendable, CaseIterable {
             invocation.allAccounts = true
         case .statusOnly:
             invocation.statusOnly = true
+        case .oauth2Authorize:
+            guard let flow = Invocation.OAuth2Flow(rawValue: argument ?? "browser") else {
+                throw .invalidArgument(value: value, option: "--" + name)
+            }
+            invocation.oauth2Flow = flow
+            invocation.retrievalFlag = false
+            invocation.serverInfoFlag = false
         case .summary:
             guard let format = Invocation.SummaryFormat(rawValue: value) else {
                 throw .invalidArgument(value: value, option: "--" + name)

@@ -4,12 +4,13 @@ import TLSGnu
 
 /// Opens the connection for one account and puts a POP3 session on it,
 /// with GnuTLS for TLS, GNU SASL for SASL, mpop's password sources (found
-/// through `environment`), and the `--debug` printer when asked for.
+/// through `environment`), the account's OAuth 2.0 tokens when it has
+/// `oauth2_*` settings, and the `--debug` printer when asked for.
 /// Connecting, the session and the TLS on its socket all end when
 /// `cancellation` is set.
 enum AccountConnection {
     static func session(for account: Account, debug: Bool, environment: Environment,
-                        cancellation: Cancellation) throws -> POP3Session {
+                        cancellation: Cancellation, oauth2: OAuth2Login? = nil) throws -> POP3Session {
         let connection = try Connector(cancellation: cancellation).connect(account)
         let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
                                       canonicalName: connection.canonicalName,
@@ -19,7 +20,9 @@ enum AccountConnection {
                            tlsStarter: account.tls ? GnuTLSStarter() : nil,
                            saslProvider: GSASLProvider(),
                            md5: GnuTLSMD5(),
-                           password: { _ in try passwords.obtain(for: account) },
+                           password: { method in
+                               try oauth2?.token(for: method) ?? passwords.obtain(for: account)
+                           },
                            dialogue: debug ? DebugPrinter() : nil,
                            cancellation: cancellation,
                            serverIdentity: identity)

@@ -15,6 +15,8 @@ enum ModeRunner {
             return RetrievalMode(invocation: invocation, environment: environment).run(accounts)
         case .serverInfo:
             return ServerInfoMode(invocation: invocation, environment: environment).run(accounts)
+        case .oauth2Authorize(let flow):
+            return OAuthAuthorizeMode(invocation: invocation, environment: environment, flow: flow).run(accounts)
         case .configure, .mda:
             // MpopCommand handles --configure and --mda before accounts are read.
             preconditionFailure("\(mode) reached the account modes")

@@ -40,8 +40,13 @@ struct RetrievalMode {
             }
         }
         do {
-            try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader,
-                         cancellation: cancellation)
+            let oauth2 = OAuth2Login.make(for: account, invocation: invocation, environment: environment,
+                                          cancellation: cancellation)
+            let attempt = {
+                try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader,
+                             cancellation: cancellation, oauth2: oauth2)
+            }
+            try oauth2?.retryingOnce(attempt) ?? attempt()
             return nil
         } catch {
             tally?.fail(with: error)
@@ -61,10 +66,11 @@ struct RetrievalMode {
     }
 
     private func retrieve(_ account: Account, observer: any RetrievalObserver,
-                          receivedHeader: ReceivedHeaderContext, cancellation: Cancellation) throws {
+                          receivedHeader: ReceivedHeaderContext, cancellation: Cancellation,
+                          oauth2: OAuth2Login?) throws {
         if invocation.authOnly {
             try AccountConnection.session(for: account, debug: invocation.debug, environment: environment,
-                                          cancellation: cancellation).runAuthOnly()
+                                          cancellation: cancellation, oauth2: oauth2).runAuthOnly()
             return
         }
         // The UIDLs file is locked before connecting (mpop locks it after
@@ -76,7 +82,8 @@ struct RetrievalMode {
         var store: UIDLsFile?
         defer { store?.close() }
         let session = try AccountConnection.session(for: account, debug: invocation.debug,
-                                                    environment: environment, cancellation: cancellation)
+                                                    environment: environment, cancellation: cancellation,
+                                                    oauth2: oauth2)
         session.whileAwaitingGreeting = {
             if store == nil { store = try locked.load() }
             let key = Retrieval.listKey(for: account)

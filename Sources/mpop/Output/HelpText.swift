@@ -1,5 +1,6 @@
 /// The text of `mpop --help`: mpop 1.4.18's, word for word, but for the
-/// address for bug reports and the line for our own `--summary`.
+/// address for bug reports and the lines for our own `--summary` and
+/// `--oauth2-authorize`.
 enum HelpText {
     static let text = """
         Usage:
@@ -25,6 +26,7 @@ enum HelpText {
         Changing the mode of operation:
           --configure=mailaddress      generate and print configuration for address
           -S, --serverinfo             print information about the server
+          --oauth2-authorize[=(browser|device)]  authorize an account for OAuth 2.0 once
         Configuration options:
           -C, --file=filename          set configuration file
           --host=hostname              set the server, use only command-line settings;

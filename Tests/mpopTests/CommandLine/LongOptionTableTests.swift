@@ -63,8 +63,9 @@ import TestSupport
         for name in names {
             for length in 1...name.count {
                 let prefix = String(name.prefix(length))
-                // Prefixes of our own --summary differ on purpose (SummaryOptionTests).
-                if !"summary".hasPrefix(prefix) && !prefixes.contains(prefix) {
+                // Prefixes of our own --summary differ on purpose (SummaryOptionTests),
+                // and --o, which our --oauth2-* options make ambiguous (Docs/Compatibility.md).
+                if !"summary".hasPrefix(prefix) && !"oauth2-".hasPrefix(prefix) && !prefixes.contains(prefix) {
                     prefixes.append(prefix)
                 }
             }
@@ -73,6 +74,14 @@ import TestSupport
         for prefix in prefixes {
             try pair.expectSame(["--" + prefix])
         }
+    }
+
+    @Test func theOnlyNewPrefixOIsAmbiguousWithOurOAuthOptions() throws {
+        let home = try TemporaryDirectory()
+        let result = try MpopBinary.ours.run(["--o"], home: home.path)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("'--o' is ambiguous; possibilities: '--only-new' '--oauth2-authorize'"), "\(result)")
+        #expect(try MpopBinary.ours.run(["--on", "-P", "--host=h", "--delivery=mbox,/dev/null"], home: home.path).status == 0)
     }
 
     @Test func everyOptionTakesAnArgumentAsInMpop() throws {
