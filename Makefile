@@ -8,9 +8,10 @@
 #   make uninstall            removes what install put there
 #   make test                 installs test dependencies, runs the whole suite
 #
-# The binary links GnuTLS, GNU SASL, libcurl and json-c dynamically
-# (libgnutls30, libgsasl18, libcurl3-gnutls, libjson-c5 on Debian) but needs
-# no Swift library at run time.
+# The binary links GnuTLS, GNU SASL and json-c dynamically (libgnutls30,
+# libgsasl18, libjson-c5 on Debian) and loads libcurl's GnuTLS flavour
+# (libcurl3-gnutls) when OAuth 2.0 first needs it; it needs no Swift library
+# at run time.
 
 # swift from PATH, else the toolchain in /opt/swift.
 SWIFT      ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)

@@ -27,8 +27,9 @@ let package = Package(
                        providers: [.apt(["libgsasl-dev"])]),
         // HTTP for OAuth 2.0 through libcurl's GnuTLS flavour (one TLS stack),
         // JSON through json-c.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-gnutls-dev"])]),
+        // libcurl is loaded with dlopen when OAuth first needs it (its
+        // headers come from libcurl4-gnutls-dev; nothing links it).
+        .target(name: "CCurl"),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c",
                        providers: [.apt(["libjson-c-dev"])]),
 

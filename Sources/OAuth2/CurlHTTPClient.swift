@@ -14,7 +14,11 @@ public struct CurlHTTPClient: HTTPClient {
         self.trust = trust
     }
 
-    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// `nil` once libcurl is loaded and initialized; otherwise why not.
+    private static let unavailable: String? = {
+        if let failure = ccurl_load() { return String(cString: failure) }
+        return ccurl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK ? nil : "libcurl cannot start"
+    }()
 
     /// Collects the body; a class so that libcurl's callback can reach it.
     private final class Sink {
@@ -23,14 +27,13 @@ public struct CurlHTTPClient: HTTPClient {
     }
 
     public func post(_ url: String, form: [(String, String)]) throws(OAuth2Error) -> HTTPResponse {
-        guard Self.initialized, let curl = curl_easy_init() else {
-            throw .unreachable(url: url, reason: "libcurl cannot start")
-        }
-        defer { curl_easy_cleanup(curl) }
+        if let reason = Self.unavailable { throw .unreachable(url: url, reason: reason) }
+        guard let curl = ccurl_easy_init() else { throw .unreachable(url: url, reason: "libcurl cannot start") }
+        defer { ccurl_easy_cleanup(curl) }
         let sink = Sink()
         let body = FormEncoding.encoded(form)
-        let headers = curl_slist_append(nil, "Accept: application/json")
-        defer { curl_slist_free_all(headers) }
+        let headers = ccurl_slist_append(nil, "Accept: application/json")
+        defer { ccurl_slist_free_all(headers) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let code: CURLcode = withExtendedLifetime(sink) {
@@ -60,7 +63,7 @@ public struct CurlHTTPClient: HTTPClient {
                     }
                     return length
                 }
-                return curl_easy_perform(curl)
+                return ccurl_easy_perform(curl)
             }
         }
         if sink.overflowed {
@@ -68,7 +71,7 @@ public struct CurlHTTPClient: HTTPClient {
         }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw .unreachable(url: url, reason: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            throw .unreachable(url: url, reason: detail.isEmpty ? String(cString: ccurl_easy_strerror(code)) : detail)
         }
         var status = 0
         _ = ccurl_response_code(curl, &status)
