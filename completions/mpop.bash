@@ -18,7 +18,8 @@ _mpop_value_options='--configure= --file= --host= --port= --source-ip=
     --passwordeval= --tls-trust-file= --tls-crl-file= --tls-fingerprint=
     --tls-key-file= --tls-cert-file= --tls-priorities= --tls-host-override=
     --tls-min-dh-prime-bits= --killsize= --skipsize= --filter= --delivery=
-    --uidls-file= --summary= --logfile= --logfile-time-format='
+    --uidls-file= --summary= --logfile= --logfile-time-format=
+    --simultaneous-accounts='
 _mpop_short_options='-P -d -S -C -q -Q -a -A -s -n -k'
 _mpop_auth_methods='on user apop plain cram-md5 digest-md5 scram-sha-1
     scram-sha-256 gssapi external login ntlm oauthbearer xoauth2'

@@ -97,6 +97,14 @@ public struct Account: Sendable, Equatable {
     /// `syslog`: the facility (`LOG_MAIL`, `LOG_USER`, `LOG_LOCAL0`...),
     /// `nil` for off (ours, from msmtp).
     public var syslog: String?
+    /// `simultaneous_accounts`: how many accounts a run with several
+    /// fetches at once (ours); `nil` when not set. A run takes the smallest
+    /// value its accounts set, else ``defaultSimultaneousAccounts``; 1 is
+    /// mpop's one account after another.
+    public var simultaneousAccounts: Int?
+
+    /// What a run uses when none of its accounts sets `simultaneous_accounts`.
+    public static let defaultSimultaneousAccounts = 6
 
     public init() {}
 

@@ -15,6 +15,9 @@ public enum Setting: Sendable, Hashable, CaseIterable {
     case delivery, uidlsFile, onlyNew, keep, killSize, skipSize, filter
     /// Ours, from msmtp: the fetch log (mpop has none).
     case logfile, logfileTimeFormat, syslog
+    /// Ours: how many accounts one run fetches at once (mpop fetches one
+    /// after another).
+    case simultaneousAccounts
     /// Accepted and ignored.
     case tlsForceSSLv3
 
@@ -74,6 +77,9 @@ public enum Setting: Sendable, Hashable, CaseIterable {
                   pretendWhenUnset: false)
         case .syslog:
             .init("syslog", .optionalArgument, \.syslog, .syslogFacility, retrievalOnly: true, pretendWhenUnset: false)
+        case .simultaneousAccounts:
+            .init("simultaneous_accounts", .requiredArgument, \.simultaneousAccounts, .optionalPositive,
+                  retrievalOnly: true, pretendWhenUnset: false)
         case .tlsForceSSLv3: .ignored("tls_force_sslv3", .optionalArgument)
         }
     }

@@ -3,24 +3,22 @@ import POP3Core
 import TLSGnu
 
 /// Opens the connection for one account and puts a POP3 session on it,
-/// with GnuTLS for TLS, GNU SASL for SASL, mpop's password sources (found
-/// through `environment`), and the `--debug` printer when asked for.
-/// Connecting, the session and the TLS on its socket all end when
-/// `cancellation` is set.
+/// with GnuTLS for TLS, GNU SASL for SASL, `passwords` for the password,
+/// and the `--debug` printer on `console` when asked for. Connecting, the
+/// session and the TLS on its socket all end when `cancellation` is set.
 enum AccountConnection {
-    static func session(for account: Account, debug: Bool, environment: Environment,
+    static func session(for account: Account, debug: Bool, console: AccountConsole, passwords: PasswordSource,
                         cancellation: Cancellation) throws -> POP3Session {
         let connection = try Connector(cancellation: cancellation).connect(account)
         let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
                                       canonicalName: connection.canonicalName,
                                       address: connection.address)
-        let passwords = PasswordSource(environment: environment, prompter: TerminalPasswordPrompter())
         return POP3Session(account: account, transport: connection.transport,
                            tlsStarter: account.tls ? GnuTLSStarter() : nil,
                            saslProvider: GSASLProvider(),
                            md5: GnuTLSMD5(),
                            password: { _ in try passwords.obtain(for: account) },
-                           dialogue: debug ? DebugPrinter() : nil,
+                           dialogue: debug ? DebugPrinter(writeBytes: { console.writeBytes($0, 1) }) : nil,
                            cancellation: cancellation,
                            serverIdentity: identity)
     }

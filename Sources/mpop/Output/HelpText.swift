@@ -1,5 +1,6 @@
 /// The text of `mpop --help`: mpop 1.4.18's, word for word, but for the
-/// address for bug reports and the line for our own `--summary`.
+/// address for bug reports and the lines for our own `--summary` and
+/// `--simultaneous-accounts`.
 enum HelpText {
     static let text = """
         Usage:
@@ -65,6 +66,7 @@ enum HelpText {
           --delivery=method,arg        set the mail delivery method
           --uidls-file=filename        set file to store UIDLs
           --summary=(off|json)         print one line of JSON per account when done
+          --simultaneous-accounts=n    fetch from up to n accounts at once (1: one by one)
 
         Report bugs to the issue tracker of mpop in Swift.
 
