@@ -3,8 +3,9 @@ import Testing
 import TestSupport
 
 @Suite struct VersionAndHelpTests {
-    /// Ours differs by the line for bug reports and by one added line for
-    /// our own `--summary`, the last of the retrieval options.
+    /// Ours differs by the line for bug reports and by two added lines for
+    /// our own `--summary` and `--simultaneous-accounts`, the last of the
+    /// retrieval options.
     @Test func helpIsTheReferenceTextButForTheBugReportAndSummaryLines() throws {
         let home = try TemporaryDirectory()
         let ours = try MpopBinary.ours.run(["--help"], home: home.path)
@@ -17,7 +18,8 @@ import TestSupport
         let summary = "  --summary=(off|json)         print one line of JSON per account when done"
         let summaryIndex = try #require(ourLines.firstIndex(of: Substring(summary)))
         #expect(ourLines[summaryIndex - 1].hasPrefix("  --uidls-file="))
-        ourLines.remove(at: summaryIndex)
+        #expect(ourLines[summaryIndex + 1].hasPrefix("  --simultaneous-accounts=n    "))
+        ourLines.removeSubrange(summaryIndex...(summaryIndex + 1))
         #expect(ourLines.count == theirLines.count)
         let bugLine = { (line: Substring) in line.hasPrefix("Report bugs to") }
         #expect(Array(ourLines.filter { !bugLine($0) }) == Array(theirLines.filter { !bugLine($0) }))
