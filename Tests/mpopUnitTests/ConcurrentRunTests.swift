@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 import Testing
 @testable import mpop
 import POP3Core
@@ -10,7 +9,7 @@ import POP3Core
 @Suite struct ConcurrentRunTests {
     /// What reached the streams, as `(fd, text)` pieces.
     final class Streams: Sendable {
-        let pieces = Mutex<[(Int32, String)]>([])
+        let pieces = Locked<[(Int32, String)]>([])
         var text: String { pieces.withLock { $0.map { "\($0.0):\($0.1)" }.joined() } }
         func write(_ bytes: UnsafeRawBufferPointer, _ fd: Int32) {
             let text = String(decoding: bytes, as: UTF8.self)
@@ -80,15 +79,16 @@ import POP3Core
         #expect(queue.next(stop: { false }) == 2)
     }
 
-    @Test func noAccountStartsOnceTheRunIsStopped() {
+    @Test func noAccountButTheFirstStartsOnceTheRunIsStopped() {
         let queue = AccountQueue(keys: [["a"], ["b"]])
+        #expect(queue.next(stop: { true }) == 0)
         #expect(queue.next(stop: { true }) == nil)
     }
 
     @Test func aWaitingWorkerGoesOnWhenTheAccountItWaitsForEnds() {
         let queue = AccountQueue(keys: [["a"], ["a"]])
         #expect(queue.next(stop: { false }) == 0)
-        let got = Mutex<Int?>(nil)
+        let got = Locked<Int?>(nil)
         let threads = WorkerThreads.start(1) { _ in
             let index = queue.next(stop: { false })
             got.withLock { $0 = index }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The standard output and error of a run that serves several accounts at
 /// once, so that they read as a run of one account after another would:
 /// each account's lines together, the accounts in configured order.
@@ -27,14 +25,14 @@ final class OrderedOutput: Sendable {
         var kept: [[Chunk]]
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let writeOut: @Sendable (UnsafeRawBufferPointer, Int32) -> Void
 
     /// Output for `count` accounts, written with `writeOut` (the standard
     /// streams unless a test says otherwise).
     init(count: Int,
          writeOut: @escaping @Sendable (UnsafeRawBufferPointer, Int32) -> Void = { Console.writeAll($0, to: $1) }) {
-        state = Mutex(State(finished: Array(repeating: false, count: count),
+        state = Locked(State(finished: Array(repeating: false, count: count),
                             kept: Array(repeating: [], count: count)))
         self.writeOut = writeOut
     }

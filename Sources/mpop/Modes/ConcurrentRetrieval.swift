@@ -1,5 +1,4 @@
 import POP3Core
-import Synchronization
 
 /// Retrieval mode for several accounts at once, `simultaneous` at most,
 /// each on a worker thread of its own with its own ``Cancellation``,
@@ -28,7 +27,6 @@ struct ConcurrentRetrieval {
     static let threadLimit = 64
 
     func run(_ accounts: [Account], simultaneous: Int) -> ExitStatus {
-        let accounts = askPasswordsFirst(accounts)
         let output = OrderedOutput(count: accounts.count)
         let queue = AccountQueue(keys: accounts.map(ConflictKeys.keys(of:)))
         let outcomes = Outcomes(count: accounts.count)
@@ -37,30 +35,33 @@ struct ConcurrentRetrieval {
         let done = Countdown(workerCount)
         let mode = self.mode, context = self.context
 
-        let work: @Sendable (Int) -> Void = { _ in
-            defer { done.countDown() }
-            while let index = queue.next(stop: { runCancellation.isCancelled }) {
-                let cancellation = Cancellation()
-                let outcome = AbortSignals.enlisting(cancellation) {
-                    mode.serve(accounts[index], console: output.console(for: index),
-                               terminal: context.terminal && output.isLive(index), context: context,
-                               cancellation: cancellation)
+        let threads = AbortSignals.whileRunning(runCancellation) {
+            // A signal at a prompt is taken as during a session's wait: the
+            // question is still answered, then the first account stops.
+            let accounts = askPasswordsFirst(accounts, unless: runCancellation)
+            let work: @Sendable (Int) -> Void = { _ in
+                defer { done.countDown() }
+                while let index = queue.next(stop: { runCancellation.isCancelled }) {
+                    let cancellation = Cancellation()
+                    let outcome = AbortSignals.enlisting(cancellation) {
+                        mode.serve(accounts[index], console: output.console(for: index),
+                                   terminal: context.terminal && output.isLive(index), context: context,
+                                   cancellation: cancellation)
+                    }
+                    outcomes.list.withLock { $0[index] = outcome }
+                    output.finish(index)
+                    queue.finished(index)
                 }
-                outcomes.list.withLock { $0[index] = outcome }
-                output.finish(index)
-                queue.finished(index)
             }
-        }
-        AbortSignals.whileRunning(runCancellation) {
             let threads = WorkerThreads.start(workerCount, work)
             // A thread the system refused does the work of none; the
             // calling thread stands in for each.
             for _ in threads.count..<workerCount { work(0) }
             done.wait()
-            // The handlers are gone only after this closure; the threads
-            // are joined after that.
             return threads
-        }.join()
+        }
+        // Joined only now that the handlers, which may name them, are gone.
+        threads.join()
         // Accounts that never started (the run was stopped) printed
         // nothing; let the output of those after them out.
         for index in accounts.indices { output.finish(index) }
@@ -69,8 +70,8 @@ struct ConcurrentRetrieval {
 
     /// How each account's run ended, by index, as the workers learn it.
     final class Outcomes: Sendable {
-        let list: Mutex<[RetrievalMode.Outcome?]>
-        init(count: Int) { list = Mutex(Array(repeating: nil, count: count)) }
+        let list: Locked<[RetrievalMode.Outcome?]>
+        init(count: Int) { list = Locked(Array(repeating: nil, count: count)) }
     }
 
     /// mpop's rule over the outcomes in configured order, the accounts a
@@ -95,9 +96,10 @@ struct ConcurrentRetrieval {
     /// account connects. A password found in the key ring or `~/.netrc`
     /// on the way is kept too. An account without a terminal to ask on is
     /// left as it is: it fails in its turn, as it would have.
-    func askPasswordsFirst(_ accounts: [Account]) -> [Account] {
+    /// Once `stop` is set, nothing more is asked.
+    func askPasswordsFirst(_ accounts: [Account], unless stop: Cancellation) -> [Account] {
         accounts.map { account in
-            guard PasswordSource.wantsPassword(account) else { return account }
+            guard PasswordSource.wantsPassword(account), !stop.isCancelled else { return account }
             var account = account
             account.password = context.passwords.withoutAsking(for: account)
                 ?? context.passwords.ask(for: account)

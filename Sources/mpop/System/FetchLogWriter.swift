@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import POP3Core
-import Synchronization
 
 /// Writes fetch log lines (``FetchLogLine``) where an account's `logfile`
 /// and `syslog` say, for the whole run.
@@ -31,7 +30,7 @@ final class FetchLogWriter: @unchecked Sendable {
     private let syslog: SyslogSink
     private let warn: (String) -> Void
     private let now: () -> time_t
-    private let warned = Mutex(Set<String>())
+    private let warned = Locked(Set<String>())
 
     init(syslog: @escaping SyslogSink = FetchLogWriter.systemSyslog,
          warn: @escaping (String) -> Void = { Console.diagnostic("warning: " + $0) },
@@ -125,7 +124,7 @@ final class FetchLogWriter: @unchecked Sendable {
         }
     }
 
-    private static let syslogLock = Mutex(())
+    private static let syslogLock = Locked(())
 
     /// openlog(3) keeps the pointer, so it must live as long as the process.
     nonisolated(unsafe) private static let identity: UnsafeMutablePointer<CChar> = strdup("mpop")

@@ -3,13 +3,12 @@ import Glibc
 #endif
 import CSupport
 import POP3Core
-import Synchronization
 
 /// Asks on the controlling terminal (`/dev/tty`), with echo off, as mpop
 /// does; without a terminal there is no answer. One question at a time in
 /// the whole process: accounts served side by side never ask at once.
 struct TerminalPasswordPrompter: PasswordPrompter {
-    private static let terminal = Mutex(())
+    private static let terminal = Locked(())
 
     func password(prompt: String) -> String? {
         Self.terminal.withLock { _ in
