@@ -22,7 +22,8 @@ _mpop_value_options='--configure= --file= --host= --port= --source-ip=
     --oauth2-provider= --oauth2-client-id= --oauth2-client-secret=
     --oauth2-client-secret-eval= --oauth2-authorization-endpoint=
     --oauth2-token-endpoint= --oauth2-device-endpoint= --oauth2-scope=
-    --oauth2-tenant='
+    --oauth2-tenant=
+    --simultaneous-accounts='
 _mpop_short_options='-P -d -S -C -q -Q -a -A -s -n -k'
 _mpop_auth_methods='on user apop plain cram-md5 digest-md5 scram-sha-1
     scram-sha-256 gssapi external login ntlm oauthbearer xoauth2'

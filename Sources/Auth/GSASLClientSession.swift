@@ -1,5 +1,6 @@
 import CGSASL
 import POP3Core
+import Synchronization
 
 /// The client side of one SASL exchange through GNU SASL
 /// (`gsasl_client_start`, then `gsasl_step64` per round trip).
@@ -10,7 +11,15 @@ import POP3Core
 /// name, the realm (`ntlmdomain`), and for a `-PLUS` mechanism the channel
 /// binding in base64. Challenges and responses may be of any length; the
 /// library allocates them.
+///
+/// Sessions on different threads (accounts served side by side) each have
+/// their own library context; making and freeing contexts goes through one
+/// lock, since `gsasl_init` sets up the library's crypto backend and the
+/// mechanisms, which GNU SASL does not promise to do safely from two
+/// threads at once.
 public final class GSASLClientSession: SASLClientSession {
+    private static let contexts = Mutex(())
+
     /// The mechanism name, uppercase, as given.
     public let mechanism: String
     private let context: OpaquePointer
@@ -24,18 +33,18 @@ public final class GSASLClientSession: SASLClientSession {
     public init(mechanism: String, properties: SASLProperties) throws {
         self.mechanism = mechanism
         var context: OpaquePointer?
-        let initialized = gsasl_init(&context)
+        let initialized = Self.contexts.withLock { _ in gsasl_init(&context) }
         guard initialized == Self.ok, let context else {
             throw AuthError.library(Self.describe(initialized))
         }
         guard gsasl_client_support_p(context, mechanism) != 0 else {
-            gsasl_done(context)
+            Self.contexts.withLock { _ in gsasl_done(context) }
             throw AuthError.unsupported(mechanism: mechanism)
         }
         var session: OpaquePointer?
         let started = gsasl_client_start(context, mechanism, &session)
         guard started == Self.ok, let session else {
-            gsasl_done(context)
+            Self.contexts.withLock { _ in gsasl_done(context) }
             throw AuthError.library(Self.describe(started))
         }
         self.context = context
@@ -45,7 +54,7 @@ public final class GSASLClientSession: SASLClientSession {
 
     deinit {
         gsasl_finish(session)
-        gsasl_done(context)
+        Self.contexts.withLock { _ in gsasl_done(context) }
     }
 
     /// Runs one step; see ``SASLClientSession/step(challenge:)``.

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +54,45 @@ void csupport_cancellation_set(csupport_cancellation *cancellation, int reason)
 /* The flag the handlers set; read in the handler, hence atomic. */
 static csupport_cancellation *abort_target = NULL;
 
+/*
+ * The sessions of a run that serves several accounts at once: one slot per
+ * running session, its flag and its thread.  A slot is claimed, then its
+ * thread stored, then its target published; the handler reads the target
+ * first, so a target it sees always comes with its thread.
+ */
+#define ABORT_SLOTS 256
+static int abort_slot_claimed[ABORT_SLOTS];
+static pthread_t abort_slot_thread[ABORT_SLOTS];
+static csupport_cancellation *abort_slot_target[ABORT_SLOTS];
+
+_Static_assert(__atomic_always_lock_free(sizeof(pthread_t), 0), "pthread_t atomics must be lock-free");
+
+/* Sets the flag unless it is set already; whether this call set it. */
+static int set_first(csupport_cancellation *cancellation, int reason)
+{
+    int unset = 0;
+    return __atomic_compare_exchange_n(&cancellation->reason, &unset, reason, 0, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
 static void on_abort_signal(int signum)
 {
+    int saved = errno;
     csupport_cancellation *target = __atomic_load_n(&abort_target, __ATOMIC_SEQ_CST);
-    if (target != NULL)
-        csupport_cancellation_set(target, signum);
+    int first = target != NULL && set_first(target, signum);
+    pthread_t self = pthread_self();
+    for (int slot = 0; slot < ABORT_SLOTS; slot++) {
+        csupport_cancellation *session = __atomic_load_n(&abort_slot_target[slot], __ATOMIC_SEQ_CST);
+        if (session == NULL)
+            continue;
+        set_first(session, signum);
+        /* The signal interrupted a blocked call in one thread only: pass it
+         * on once, so that every session's wait returns EINTR. */
+        pthread_t thread = __atomic_load_n(&abort_slot_thread[slot], __ATOMIC_SEQ_CST);
+        if (first && !pthread_equal(thread, self))
+            pthread_kill(thread, signum);
+    }
+    errno = saved;
 }
 
 void csupport_install_abort_handlers(csupport_cancellation *target)
@@ -79,6 +114,34 @@ void csupport_restore_default_handlers(void)
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     __atomic_store_n(&abort_target, NULL, __ATOMIC_SEQ_CST);
+}
+
+int csupport_abort_enlist(csupport_cancellation *session)
+{
+    for (int slot = 0; slot < ABORT_SLOTS; slot++) {
+        int unclaimed = 0;
+        if (!__atomic_compare_exchange_n(&abort_slot_claimed[slot], &unclaimed, 1, 0, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST))
+            continue;
+        __atomic_store_n(&abort_slot_thread[slot], pthread_self(), __ATOMIC_SEQ_CST);
+        __atomic_store_n(&abort_slot_target[slot], session, __ATOMIC_SEQ_CST);
+        /* A signal that came before the target was published reached the
+         * run's flag only: pass it on here. */
+        csupport_cancellation *target = __atomic_load_n(&abort_target, __ATOMIC_SEQ_CST);
+        int reason = target != NULL ? csupport_cancellation_reason(target) : 0;
+        if (reason != 0)
+            set_first(session, reason);
+        return slot;
+    }
+    return -1;
+}
+
+void csupport_abort_delist(int slot)
+{
+    if (slot < 0 || slot >= ABORT_SLOTS)
+        return;
+    __atomic_store_n(&abort_slot_target[slot], NULL, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&abort_slot_claimed[slot], 0, __ATOMIC_SEQ_CST);
 }
 
 void csupport_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }

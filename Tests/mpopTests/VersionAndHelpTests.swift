@@ -4,9 +4,10 @@ import TestSupport
 
 @Suite struct VersionAndHelpTests {
     /// Ours differs by the line for bug reports and by added lines for our
-    /// own `--summary`, the last of the retrieval options, and
-    /// `--oauth2-authorize`, the last of the mode options.
-    @Test func helpIsTheReferenceTextButForTheBugReportSummaryAndOAuthLines() throws {
+    /// own `--summary` and `--simultaneous-accounts`, the last of the
+    /// retrieval options, and `--oauth2-authorize`, the last of the mode
+    /// options.
+    @Test func helpIsTheReferenceTextButForTheBugReportSummarySimultaneousAndOAuthLines() throws {
         let home = try TemporaryDirectory()
         let ours = try MpopBinary.ours.run(["--help"], home: home.path)
         let theirs = try MpopBinary.reference.run(["--help"], home: home.path)
@@ -18,7 +19,8 @@ import TestSupport
         let summary = "  --summary=(off|json)         print one line of JSON per account when done"
         let summaryIndex = try #require(ourLines.firstIndex(of: Substring(summary)))
         #expect(ourLines[summaryIndex - 1].hasPrefix("  --uidls-file="))
-        ourLines.remove(at: summaryIndex)
+        #expect(ourLines[summaryIndex + 1].hasPrefix("  --simultaneous-accounts=n    "))
+        ourLines.removeSubrange(summaryIndex...(summaryIndex + 1))
         let oauth = "  --oauth2-authorize[=(browser|device)]  authorize an account for OAuth 2.0 once"
         let oauthIndex = try #require(ourLines.firstIndex(of: Substring(oauth)))
         #expect(ourLines[oauthIndex - 1].hasPrefix("  -S, --serverinfo"))

@@ -46,6 +46,21 @@ void csupport_install_abort_handlers(csupport_cancellation *target);
 void csupport_restore_default_handlers(void);
 
 /*
+ * For a run that serves several accounts at once, each on its own thread:
+ * while the handlers are installed with the run's flag as target, each
+ * session enlists its own flag from its own thread.  A signal then sets the
+ * run's flag and every enlisted flag, and (the first time) is sent on to
+ * every enlisted thread with pthread_kill, so that each one's blocked call
+ * returns EINTR.  A flag enlisted after the signal is set at once.
+ * Enlisting returns the slot to delist with, or -1 when all 256 are taken.
+ * A thread must delist before it ends, and must not be joined before the
+ * default handlers are back (so that pthread_kill never names a thread
+ * that is gone).
+ */
+int csupport_abort_enlist(csupport_cancellation *session);
+void csupport_abort_delist(int slot);
+
+/*
  * Starts "/bin/sh -c COMMAND" (argv, NULL-terminated, built by the caller)
  * with standard input from data_read, under a supervisor process that holds
  * a copy of data_write.  mpop writes the message to data_write, then writes

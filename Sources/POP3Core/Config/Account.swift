@@ -100,6 +100,15 @@ public struct Account: Sendable, Equatable {
     /// The `oauth2_*` settings (ours).
     public var oauth2 = OAuth2Settings()
 
+    /// `simultaneous_accounts`: how many accounts a run with several
+    /// fetches at once (ours); `nil` when not set. A run takes the smallest
+    /// value its accounts set, else ``defaultSimultaneousAccounts``; 1 is
+    /// mpop's one account after another.
+    public var simultaneousAccounts: Int?
+
+    /// What a run uses when none of its accounts sets `simultaneous_accounts`.
+    public static let defaultSimultaneousAccounts = 6
+
     public init() {}
 
     /// The port to connect to: `port`, or 995 for TLS on connect, else 110.

@@ -40,6 +40,18 @@ public struct PasswordSource: Sendable {
     /// - Throws: ``PasswordError/noTerminal(account:)`` when every source
     ///   came up empty and there is no terminal to ask on.
     public func obtain(for account: Account) throws(PasswordError) -> Secret {
+        if let password = withoutAsking(for: account) {
+            return password
+        }
+        if let answer = ask(for: account) {
+            return answer
+        }
+        throw .noTerminal(account: account.name ?? account.host ?? "")
+    }
+
+    /// The password from every source but the prompter (1 to 3 above), or
+    /// `nil` when ``obtain(for:)`` would ask.
+    public func withoutAsking(for account: Account) -> Secret? {
         if let password = account.password {
             return password
         }
@@ -56,10 +68,20 @@ public struct PasswordSource: Sendable {
                 }
             }
         }
-        if let answer = prompter.password(prompt: "password for \(user) at \(host): ") {
-            return Secret(answer)
-        }
-        throw .noTerminal(account: account.name ?? host)
+        return nil
+    }
+
+    /// The prompter's answer for `account` (source 4), or `nil` without a terminal.
+    public func ask(for account: Account) -> Secret? {
+        prompter.password(prompt: "password for \(account.user ?? "") at \(account.host ?? ""): ").map { Secret($0) }
+    }
+
+    /// Whether authenticating `account` will want a password: the method
+    /// is chosen on the server's offer (`auth` unset or `on`) or needs one
+    /// (all but `external` and `gssapi`), and `password` (or
+    /// `passwordeval`) gave none.
+    public static func wantsPassword(_ account: Account) -> Bool {
+        account.password == nil && account.auth != "EXTERNAL" && account.auth != "GSSAPI"
     }
 
     /// The secret `secret-tool` finds, or `nil` (not found, no D-Bus, or no

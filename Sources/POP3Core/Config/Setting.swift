@@ -18,6 +18,9 @@ public enum Setting: Sendable, Hashable, CaseIterable {
     /// Ours: OAuth 2.0 for XOAUTH2 and OAUTHBEARER (``OAuth2Settings``).
     case oauth2Provider, oauth2ClientID, oauth2ClientSecret, oauth2ClientSecretEval
     case oauth2AuthorizationEndpoint, oauth2TokenEndpoint, oauth2DeviceEndpoint, oauth2Scope, oauth2Tenant
+    /// Ours: how many accounts one run fetches at once (mpop fetches one
+    /// after another).
+    case simultaneousAccounts
     /// Accepted and ignored.
     case tlsForceSSLv3
 
@@ -95,6 +98,9 @@ public enum Setting: Sendable, Hashable, CaseIterable {
             .init("oauth2_device_endpoint", .requiredArgument, \.oauth2.deviceEndpoint, .text, pretendWhenUnset: false)
         case .oauth2Scope: .init("oauth2_scope", .requiredArgument, \.oauth2.scope, .text, pretendWhenUnset: false)
         case .oauth2Tenant: .init("oauth2_tenant", .requiredArgument, \.oauth2.tenant, .text, pretendWhenUnset: false)
+        case .simultaneousAccounts:
+            .init("simultaneous_accounts", .requiredArgument, \.simultaneousAccounts, .optionalPositive,
+                  retrievalOnly: true, pretendWhenUnset: false)
         case .tlsForceSSLv3: .ignored("tls_force_sslv3", .optionalArgument)
         }
     }

@@ -3,11 +3,18 @@ import Glibc
 #endif
 
 /// A whole-file `fcntl` write lock, taken as mpop's `tools.c:lock_file`
-/// takes it: `F_SETLK` retried every 0.1 s until the time is up.
+/// takes it, retried every 0.1 s until the time is up, but as an open file
+/// description lock (`F_OFD_SETLK`, Linux 3.15) where mpop takes a process
+/// lock (`F_SETLK`).
 ///
-/// `fcntl` locks belong to the process and vanish when any descriptor of
-/// the file is closed, so two opens in one process do not exclude each
-/// other; the lock only guards against other processes.
+/// The two kinds exclude each other, so mpop and other programs that lock
+/// the file with `fcntl` or `lockf` still wait for us and we for them. But
+/// an open file description lock belongs to the open file, not to the
+/// process: two opens of one file in one process exclude each other (two
+/// accounts of one run, each on its own thread, cannot both hold the UIDLs
+/// file or the mbox), and closing some other descriptor of the file does
+/// not drop the lock. It goes when the descriptor it was taken on (and
+/// every copy of it) is closed. On a kernel without them, `F_SETLK`.
 public enum FileLock {
     public enum Failure: Error, Equatable {
         /// Another process held the lock for the whole time; `errno` of the last try.
@@ -17,6 +24,10 @@ public enum FileLock {
         /// A signal (SIGINT, SIGTERM, SIGHUP) asked mpop to stop meanwhile.
         case interrupted
     }
+
+    /// `F_OFD_SETLK` (`<fcntl.h>` with `_GNU_SOURCE`, which Swift's Glibc
+    /// module does not show).
+    static let openFileDescriptionLock: Int32 = 37
 
     /// Locks `fd` for writing, trying for `seconds` seconds; once
     /// `cancellation` is set, the wait ends at once.
@@ -29,8 +40,13 @@ public enum FileLock {
         lock.l_start = 0
         lock.l_len = 0
         var tries = 0
-        while fcntl(fd, F_SETLK, &lock) == -1 {
+        var command = openFileDescriptionLock
+        while fcntl(fd, command, &lock) == -1 {
             let code = errno
+            if code == EINVAL && command == openFileDescriptionLock {
+                command = F_SETLK
+                continue
+            }
             guard code == EACCES || code == EAGAIN || code == EINTR else {
                 throw .failed(errno: code)
             }

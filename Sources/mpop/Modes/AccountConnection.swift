@@ -3,19 +3,17 @@ import POP3Core
 import TLSGnu
 
 /// Opens the connection for one account and puts a POP3 session on it,
-/// with GnuTLS for TLS, GNU SASL for SASL, mpop's password sources (found
-/// through `environment`), the account's OAuth 2.0 tokens when it has
-/// `oauth2_*` settings, and the `--debug` printer when asked for.
-/// Connecting, the session and the TLS on its socket all end when
-/// `cancellation` is set.
+/// with GnuTLS for TLS, GNU SASL for SASL, `passwords` for the password,
+/// the account's OAuth 2.0 tokens when it has `oauth2_*` settings, and the
+/// `--debug` printer on `console` when asked for. Connecting, the session
+/// and the TLS on its socket all end when `cancellation` is set.
 enum AccountConnection {
-    static func session(for account: Account, debug: Bool, environment: Environment,
+    static func session(for account: Account, debug: Bool, console: AccountConsole, passwords: PasswordSource,
                         cancellation: Cancellation, oauth2: OAuth2Login? = nil) throws -> POP3Session {
         let connection = try Connector(cancellation: cancellation).connect(account)
         let identity = ServerIdentity(host: account.host ?? account.socket ?? "",
                                       canonicalName: connection.canonicalName,
                                       address: connection.address)
-        let passwords = PasswordSource(environment: environment, prompter: TerminalPasswordPrompter())
         return POP3Session(account: account, transport: connection.transport,
                            tlsStarter: account.tls ? GnuTLSStarter() : nil,
                            saslProvider: GSASLProvider(),
@@ -23,7 +21,7 @@ enum AccountConnection {
                            password: { method in
                                try oauth2?.token(for: method) ?? passwords.obtain(for: account)
                            },
-                           dialogue: debug ? DebugPrinter() : nil,
+                           dialogue: debug ? DebugPrinter(writeBytes: { console.writeBytes($0, 1) }) : nil,
                            cancellation: cancellation,
                            serverIdentity: identity)
     }

@@ -1,62 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import POP3Core
 
 /// Retrieval mode, with `-A` (authenticate only) and `-s` (status only):
-/// each account in turn, its errors followed by `error during mail
-/// retrieval`, then its `--summary` line; after an abort by a signal the
-/// remaining accounts are skipped.
-struct RetrievalMode {
+/// each account's errors followed by `error during mail retrieval`, then
+/// its `--summary` line; after an abort by a signal the remaining accounts
+/// are skipped.
+///
+/// With several accounts and `simultaneous_accounts` above 1 (the
+/// default), the accounts are served side by side (``ConcurrentRetrieval``)
+/// with the same output and exit status; otherwise one after another, as
+/// mpop does.
+struct RetrievalMode: Sendable {
     let invocation: Invocation
     let environment: Environment
 
+    /// What every account of the run shares, made once on the main thread.
+    struct RunContext: Sendable {
+        let logWriter: FetchLogWriter
+        let passwords: PasswordSource
+        /// This machine and user for Received headers (``ReceivedHeaderContext/local(_:)``).
+        let localCanonicalName: String
+        let localUser: String
+        /// Whether stdout is a terminal (progress with backspaces).
+        let terminal: Bool
+    }
+
+    /// How one account's run ended.
+    struct Outcome: Sendable {
+        /// The exit status of its failure, `nil` when it succeeded.
+        var failure: ExitStatus?
+        /// Whether it failed after a signal asked to stop.
+        var stoppedBySignal: Bool
+    }
+
     func run(_ accounts: [Account]) -> ExitStatus {
-        let printer = RetrievalPrinter(verbosity: verbosity)
-        let logWriter = FetchLogWriter()
-        let receivedHeader = ReceivedHeaderContext.local(environment)
+        let local = ReceivedHeaderContext.local(environment)
+        let context = RunContext(logWriter: FetchLogWriter(),
+                                 passwords: PasswordSource(environment: environment,
+                                                           prompter: TerminalPasswordPrompter()),
+                                 localCanonicalName: local.localCanonicalName, localUser: local.localUser,
+                                 terminal: isatty(1) == 1)
+        let simultaneous = Self.simultaneousAccounts(accounts)
+        if simultaneous > 1 && accounts.count > 1 {
+            return ConcurrentRetrieval(mode: self, context: context).run(accounts, simultaneous: simultaneous)
+        }
         var failures: [ExitStatus] = []
         for account in accounts {
             let cancellation = Cancellation()
-            let (failure, stop) = AbortSignals.whileServing(cancellation) {
-                let failure = serve(account, printer: printer, logWriter: logWriter, receivedHeader: receivedHeader,
-                                    cancellation: cancellation)
-                return (failure, failure != nil && cancellation.isCancelled)
+            let outcome = AbortSignals.whileServing(cancellation) {
+                serve(account, console: .direct, terminal: context.terminal, context: context,
+                      cancellation: cancellation)
             }
-            if let failure { failures.append(failure) }
-            if stop { break }
+            if let failure = outcome.failure { failures.append(failure) }
+            if outcome.stoppedBySignal { break }
         }
         return ModeRunner.combined(failures)
     }
 
-    /// Retrieves from one account and prints its errors and its summary;
-    /// returns the failure's exit status.
-    private func serve(_ account: Account, printer: RetrievalPrinter, logWriter: FetchLogWriter,
-                       receivedHeader: ReceivedHeaderContext, cancellation: Cancellation) -> ExitStatus? {
-        let log = FetchLogWriter.logs(account) ? FetchLog(account: account, writer: logWriter, next: printer) : nil
+    /// How many accounts the run serves at once: the smallest
+    /// `simultaneous_accounts` of its accounts (the option sets it for
+    /// all), else ``Account/defaultSimultaneousAccounts``.
+    static func simultaneousAccounts(_ accounts: [Account]) -> Int {
+        accounts.compactMap(\.simultaneousAccounts).min() ?? Account.defaultSimultaneousAccounts
+    }
+
+    /// Retrieves from one account and prints its errors and its summary on
+    /// `console`; `terminal` says whether progress may use backspaces.
+    func serve(_ account: Account, console: AccountConsole, terminal: Bool, context: RunContext,
+               cancellation: Cancellation) -> Outcome {
+        let printer = RetrievalPrinter(verbosity: verbosity, terminal: terminal, write: console.out,
+                                       warn: console.diagnostic)
+        let log = FetchLogWriter.logs(account)
+            ? FetchLog(account: account, writer: context.logWriter, console: console, next: printer) : nil
         let tally = invocation.summary == .json || log != nil
             ? RetrievalTally(account: account, next: log ?? printer) : nil
         defer {
             if let tally {
                 log?.finish(tally.summary)
-                if invocation.summary == .json { Console.out(tally.summary.jsonLine) }
+                if invocation.summary == .json { console.out(tally.summary.jsonLine) }
             }
         }
         do {
             let oauth2 = OAuth2Login.make(for: account, invocation: invocation, environment: environment,
                                           cancellation: cancellation)
             let attempt = {
-                try retrieve(account, observer: tally ?? printer, receivedHeader: receivedHeader,
+                try retrieve(account, observer: tally ?? printer, console: console, context: context,
                              cancellation: cancellation, oauth2: oauth2)
             }
             try oauth2?.retryingOnce(attempt) ?? attempt()
-            return nil
+            return Outcome(failure: nil, stoppedBySignal: false)
         } catch {
             tally?.fail(with: error)
-            Console.report(error)
+            console.report(error)
             if let name = account.name, let file = account.configurationFile {
-                Console.diagnostic("error during mail retrieval (account \(name) from \(file))")
+                console.diagnostic("error during mail retrieval (account \(name) from \(file))")
             } else {
-                Console.diagnostic("error during mail retrieval")
+                console.diagnostic("error during mail retrieval")
             }
-            return exitStatus(for: error)
+            return Outcome(failure: exitStatus(for: error), stoppedBySignal: cancellation.isCancelled)
         }
     }
 
@@ -65,12 +108,14 @@ struct RetrievalMode {
         return invocation.printProgress ? .full : .statusOnly
     }
 
-    private func retrieve(_ account: Account, observer: any RetrievalObserver,
-                          receivedHeader: ReceivedHeaderContext, cancellation: Cancellation,
-                          oauth2: OAuth2Login?) throws {
+    private func retrieve(_ account: Account, observer: any RetrievalObserver, console: AccountConsole,
+                          context: RunContext, cancellation: Cancellation, oauth2: OAuth2Login?) throws {
+        let connect = {
+            try AccountConnection.session(for: account, debug: invocation.debug, console: console,
+                                          passwords: context.passwords, cancellation: cancellation, oauth2: oauth2)
+        }
         if invocation.authOnly {
-            try AccountConnection.session(for: account, debug: invocation.debug, environment: environment,
-                                          cancellation: cancellation, oauth2: oauth2).runAuthOnly()
+            try connect().runAuthOnly()
             return
         }
         // The UIDLs file is locked before connecting (mpop locks it after
@@ -81,9 +126,7 @@ struct RetrievalMode {
         let locked = try UIDLsFile.lock(path: account.uidlsFile, cancellation: cancellation)
         var store: UIDLsFile?
         defer { store?.close() }
-        let session = try AccountConnection.session(for: account, debug: invocation.debug,
-                                                    environment: environment, cancellation: cancellation,
-                                                    oauth2: oauth2)
+        let session = try connect()
         session.whileAwaitingGreeting = {
             if store == nil { store = try locked.load() }
             let key = Retrieval.listKey(for: account)
@@ -93,6 +136,8 @@ struct RetrievalMode {
             // AccountCheck refuses a retrieval account without delivery.
             preconditionFailure("account without delivery reached retrieval")
         }
+        let receivedHeader = ReceivedHeaderContext(localCanonicalName: context.localCanonicalName,
+                                                   localUser: context.localUser)
         let retrieval = Retrieval(
             session: session,
             openStore: {

@@ -6,21 +6,25 @@ import POP3Core
 final class FetchLog: RetrievalObserver {
     let account: Account
     let writer: FetchLogWriter
+    /// Where a log on stdout (`logfile -`) and the writer's warnings go.
+    let console: AccountConsole
     let next: any RetrievalObserver
 
-    init(account: Account, writer: FetchLogWriter, next: any RetrievalObserver) {
+    init(account: Account, writer: FetchLogWriter, console: AccountConsole = .direct, next: any RetrievalObserver) {
         self.account = account
         self.writer = writer
+        self.console = console
         self.next = next
     }
 
     /// Writes the session's line from what the run did.
     func finish(_ summary: RunSummary) {
-        writer.write(FetchLogLine.session(summary, account: account), failure: summary.status != .ok, for: account)
+        writer.write(FetchLogLine.session(summary, account: account), failure: summary.status != .ok, for: account,
+                     console: console)
     }
 
     func messageEvent(_ event: MessageEvent) {
-        writer.write(FetchLogLine.message(event, account: account), failure: false, for: account)
+        writer.write(FetchLogLine.message(event, account: account), failure: false, for: account, console: console)
         next.messageEvent(event)
     }
 

@@ -1,6 +1,6 @@
 /// The text of `mpop --help`: mpop 1.4.18's, word for word, but for the
-/// address for bug reports and the lines for our own `--summary` and
-/// `--oauth2-authorize`.
+/// address for bug reports and the lines for our own `--summary`,
+/// `--simultaneous-accounts` and `--oauth2-authorize`.
 enum HelpText {
     static let text = """
         Usage:
@@ -67,6 +67,7 @@ enum HelpText {
           --delivery=method,arg        set the mail delivery method
           --uidls-file=filename        set file to store UIDLs
           --summary=(off|json)         print one line of JSON per account when done
+          --simultaneous-accounts=n    fetch from up to n accounts at once (1: one by one)
 
         Report bugs to the issue tracker of mpop in Swift.
 

@@ -19,10 +19,14 @@ final class RetrievalPrinter: RetrievalObserver {
     let verbosity: Verbosity
     let progressPrinter: ProgressPrinter
     let write: (String) -> Void
+    let warn: (String) -> Void
 
-    init(verbosity: Verbosity, terminal: Bool = isatty(1) == 1, write: @escaping (String) -> Void = { Console.out($0) }) {
+    /// - Parameter warn: prints a warning's message as a diagnostic line.
+    init(verbosity: Verbosity, terminal: Bool = isatty(1) == 1, write: @escaping (String) -> Void = { Console.out($0) },
+         warn: @escaping (String) -> Void = { Console.diagnostic($0) }) {
         self.verbosity = verbosity
         self.write = write
+        self.warn = warn
         progressPrinter = ProgressPrinter(terminal: terminal, write: write)
     }
 
@@ -58,6 +62,6 @@ final class RetrievalPrinter: RetrievalObserver {
     }
 
     func warning(_ text: String) {
-        Console.diagnostic(text)
+        warn(text)
     }
 }

@@ -43,22 +43,32 @@ enum Console {
     /// Prints `mpop: <message>` on stderr, with control characters replaced
     /// by `?` as mpop's `sanitize_string` does.
     static func diagnostic(_ message: String) {
-        err("mpop: " + Sanitizer.sanitized(message) + "\n")
+        err(diagnosticLine(message))
+    }
+
+    /// `mpop: <message>` and a line feed, sanitized.
+    static func diagnosticLine(_ message: String) -> String {
+        "mpop: " + Sanitizer.sanitized(message) + "\n"
     }
 
     /// Prints the lines mpop prints for an error: the explanation, then the
     /// server's message when there is one.
     static func report(_ error: any Error) {
-        if let error = error as? any ReportableError {
-            diagnostic(error.explanation)
-            if let server = error.serverMessage {
-                diagnostic("POP3 server message: " + server)
-            }
-            if let hint = error.hint {
-                diagnostic("hint: " + hint)
-            }
-        } else {
-            diagnostic(String(describing: error))
+        for line in reportLines(error) {
+            diagnostic(line)
         }
+    }
+
+    /// The messages of ``report(_:)``, without `mpop: ` and line feeds.
+    static func reportLines(_ error: any Error) -> [String] {
+        guard let error = error as? any ReportableError else { return [String(describing: error)] }
+        var lines = [error.explanation]
+        if let server = error.serverMessage {
+            lines.append("POP3 server message: " + server)
+        }
+        if let hint = error.hint {
+            lines.append("hint: " + hint)
+        }
+        return lines
     }
 }

@@ -12,7 +12,14 @@ import POP3Core
 /// on with its exit status unchanged. Each line is one `write(2)` on a
 /// descriptor opened with `O_APPEND`, so lines of mpops running at the same
 /// time never interleave.
-final class FetchLogWriter {
+///
+/// One writer serves every account of a run, also when they run side by
+/// side on threads of their own: `@unchecked Sendable` because the
+/// closures it is given are called from those threads (the defaults are
+/// safe there: `syslog` goes through one lock, so that `openlog` and
+/// `closelog` of two accounts never cross, and the clock is `time(2)`),
+/// and the set of warned files is kept under a mutex.
+final class FetchLogWriter: @unchecked Sendable {
     /// Sends one line to the system log: the facility and priority as
     /// `syslog(3)` takes them, then the line without its line feed.
     typealias SyslogSink = (_ facility: Int32, _ priority: Int32, _ line: String) -> Void
@@ -23,7 +30,7 @@ final class FetchLogWriter {
     private let syslog: SyslogSink
     private let warn: (String) -> Void
     private let now: () -> time_t
-    private var warned: Set<String> = []
+    private let warned = Locked(Set<String>())
 
     init(syslog: @escaping SyslogSink = FetchLogWriter.systemSyslog,
          warn: @escaping (String) -> Void = { Console.diagnostic("warning: " + $0) },
@@ -40,15 +47,18 @@ final class FetchLogWriter {
 
     /// Writes `line` to `account`'s log file, with the time in front, and
     /// to the system log; `failure` picks `LOG_ERR` over `LOG_INFO` there.
-    func write(_ line: String, failure: Bool, for account: Account) {
+    /// A log on stdout (`-`) and the warning go to `console` when given,
+    /// else to stdout and through the `warn` given at the start.
+    func write(_ line: String, failure: Bool, for account: Account, console: AccountConsole? = nil) {
         if let path = account.logfile {
             let text = Self.timestamp(now(), format: account.logfileTimeFormat ?? Self.defaultTimeFormat) + " "
                 + line + "\n"
             if path == "-" {
-                Console.out(text)
-            } else if let problem = Self.append(text, to: path), !warned.contains(path) {
-                warned.insert(path)
-                warn("cannot write to log file \(path): \(problem)")
+                (console ?? .direct).out(text)
+            } else if let problem = Self.append(text, to: path),
+                      warned.withLock({ $0.insert(path).inserted }) {
+                let message = "cannot write to log file \(path): \(problem)"
+                if let console { console.diagnostic("warning: " + message) } else { warn(message) }
             }
         }
         if let facility = account.syslog.flatMap(Self.facilityCode) {
@@ -103,12 +113,18 @@ final class FetchLogWriter {
     /// glibc's `syslog(3)`, ident `mpop`, with the process id, as msmtp's
     /// `openlog("msmtp", LOG_PID, facility)`.
     static func systemSyslog(facility: Int32, priority: Int32, line: String) {
-        openlog(identity, LOG_PID, facility)
-        line.withCString { text in
-            withVaList([text]) { vsyslog(priority, "%s", $0) }
+        // openlog sets the facility for the whole process: two accounts
+        // with different facilities must not cross between it and vsyslog.
+        syslogLock.withLock { _ in
+            openlog(identity, LOG_PID, facility)
+            line.withCString { text in
+                withVaList([text]) { vsyslog(priority, "%s", $0) }
+            }
+            closelog()
         }
-        closelog()
     }
+
+    private static let syslogLock = Locked(())
 
     /// openlog(3) keeps the pointer, so it must live as long as the process.
     nonisolated(unsafe) private static let identity: UnsafeMutablePointer<CChar> = strdup("mpop")

@@ -34,12 +34,12 @@ import TestSupport
 
     /// `--s` was ambiguous in mpop and still is; glibc lists the candidates
     /// in table order, and ours come after mpop's (`--summary`, then the
-    /// fetch log's `--syslog`).
+    /// fetch log's `--syslog`, then `--simultaneous-accounts`).
     @Test func anAmbiguousPrefixListsSummaryLast() throws {
         let (ours, theirs) = try Self.runBoth(["--s"])
         #expect(ours.status == 64 && theirs.status == 64)
         #expect(theirs.stderr.hasSuffix("'--socket'\n"), "\(theirs)")
-        #expect(ours.stderr == theirs.stderr.dropLast() + " '--summary' '--syslog'\n", "\(ours)")
+        #expect(ours.stderr == theirs.stderr.dropLast() + " '--summary' '--syslog' '--simultaneous-accounts'\n", "\(ours)")
     }
 
     /// Prefixes that do not reach `--summary` behave exactly as in mpop.

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A POSIX mutex with one condition variable, for state that threads wait
+/// on (``AccountQueue``); `Synchronization.Mutex` has no waiting.
+///
+/// `@unchecked Sendable`: the two pthread objects are made for use from
+/// several threads, live at fixed addresses for the life of the value and
+/// are never reassigned; the state they guard belongs to the caller, who
+/// touches it only inside ``withLock(_:)``.
+final class Monitor: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Runs `body` holding the mutex.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
+    /// Inside ``withLock(_:)`` only: releases the mutex until ``broadcast()``
+    /// (or a spurious wake-up; callers wait in a loop), then holds it again.
+    func wait() {
+        pthread_cond_wait(condition, mutex)
+    }
+
+    /// Wakes every thread in ``wait()``.
+    func broadcast() {
+        pthread_cond_broadcast(condition)
+    }
+}
