@@ -43,6 +43,8 @@ public final class MboxSink: MessageSink {
     /// The mbox's absolute path, for the journal's records: a later run
     /// may start in another directory.
     let absolutePath: String
+    /// This process's hold on the file (``InProcessFileGate``), until close.
+    private var gateKey: InProcessFileGate.Key?
     /// The date part of the last `From ` line, and the second it shows:
     /// messages delivered within one second share it.
     private var lastDate: (time: time_t, text: [UInt8])?
@@ -72,12 +74,16 @@ public final class MboxSink: MessageSink {
         guard fd >= 0 else {
             throw .cannotOpen(path: path, errno: errno)
         }
+        var gateKey: InProcessFileGate.Key?
         do throws(FileLock.Failure) {
+            gateKey = try InProcessFileGate.shared.enter(fd: fd, cancellation: cancellation)
             try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
         } catch {
             Glibc.close(fd)
+            if let gateKey { InProcessFileGate.shared.leave(gateKey) }
             throw .locking(error, path: path, seconds: lockTimeout)
         }
+        self.gateKey = gateKey
         self.fd = fd
         createdFile = created
         syncedSize = lseek(fd, 0, SEEK_END)
@@ -172,14 +178,27 @@ public final class MboxSink: MessageSink {
         guard fd >= 0 else { return }
         let fd = self.fd
         self.fd = -1
-        if Glibc.close(fd) != 0 {
-            throw DeliveryError.cannotClose(path: path, errno: errno)
+        let closed = Glibc.close(fd)
+        let code = errno
+        leaveGate()
+        if closed != 0 {
+            throw DeliveryError.cannotClose(path: path, errno: code)
+        }
+    }
+
+    /// After the file (and its lock) is closed: the next account of this
+    /// run that delivers here may go on.
+    private func leaveGate() {
+        if let gateKey {
+            self.gateKey = nil
+            InProcessFileGate.shared.leave(gateKey)
         }
     }
 
     deinit {
         if fd >= 0 {
             Glibc.close(fd)
+            leaveGate()
         }
     }
 

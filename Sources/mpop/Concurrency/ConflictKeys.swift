@@ -8,22 +8,22 @@ import POP3Core
 ///
 /// - its UIDLs file: the file is locked for the whole session, so a second
 ///   account would only wait for it (or give up after 10 seconds);
-/// - its mbox: the mbox is locked while messages are delivered into it;
 /// - its login, host and user: most servers lock the mailbox for the
 ///   session and refuse a second login (`[IN-USE]`), and with `keep off`
 ///   the first account deletes what the second would list.
 ///
 /// A maildir, an Exchange directory or an MDA is no reason: each delivery
-/// there has a name of its own (or is the MDA's to serialize). Files are
+/// there has a name of its own (or is the MDA's to serialize). Nor is an
+/// mbox: it is only opened when there is mail to deliver, and an account
+/// that finds it held by another account of the run waits for it
+/// (``InProcessFileGate``), so polls that find nothing new run side by
+/// side. Files are
 /// named by their real path, so that two spellings of one file (a symbolic
 /// link, `a/../b`) are one key; a file that does not exist yet by the real
 /// path of its folder.
 enum ConflictKeys {
     static func keys(of account: Account) -> Set<String> {
         var keys: Set<String> = ["uidls " + canonicalPath(account.uidlsFile)]
-        if case .mbox(let path)? = account.delivery {
-            keys.insert("mbox " + canonicalPath(path))
-        }
         let server = (account.host ?? account.socket ?? "").lowercased()
         keys.insert("login " + server + "\u{0}" + (account.user ?? ""))
         return keys

@@ -135,6 +135,52 @@ import TestSupport
         #expect(try String(contentsOfFile: mbox, encoding: .utf8) == text)
     }
 
+    /// Three accounts with UIDLs files of their own and one mbox: they run
+    /// side by side (the lists overlap) and take turns at the mbox, so each
+    /// account's messages are in it once, whole, and together.
+    @Test func accountsSharingOnlyAnMboxTakeTurnsAtIt() throws {
+        let fixture = try SideBySideFixture()
+        defer { fixture.stop() }
+        let mbox = fixture.home.url("shared.mbox")
+        var expected: [[String]] = []
+        for index in 0..<3 {
+            let uids = (1...6).map { "b\(index)-\($0)" }
+            expected.append(uids)
+            try fixture.addServer(uids: uids, hold: 0.5)
+            try fixture.addAccount("acct\(index)", server: index, delivery: "mbox \(mbox)",
+                                   extra: "uidls_file ~/uidls-\(index)")
+        }
+        let first = try fixture.run(["-q", "-a"])
+        #expect(first.status == 0 && first.stderr == "", "\(first)")
+        #expect(fixture.overlap.mostAtOnce >= 2, "accounts with only an mbox in common did not overlap")
+        let text = try String(contentsOfFile: mbox, encoding: .utf8)
+        let messages = text.components(separatedBy: "\nFrom ").map { $0.hasPrefix("From ") ? String($0.dropFirst(5)) : $0 }
+        var seen: [String] = []
+        for message in messages {
+            let uid = try #require(SideBySideFixture.uid(in: message), "\(message)")
+            let body = MiniPOP3.body(uid: uid).replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\n..leading", with: "\n.leading")
+            #expect(message.hasSuffix(body + "\n") || message.hasSuffix(body), "\(uid): \(message)")
+            seen.append(uid)
+        }
+        // One account's messages together, in server order; the accounts
+        // in whatever order they reached the mbox.
+        var runs: [[String]] = []
+        for uid in seen {
+            let account = uid.split(separator: "-").first
+            if let last = runs.last?.last, last.split(separator: "-").first == account {
+                runs[runs.count - 1].append(uid)
+            } else {
+                runs.append([uid])
+            }
+        }
+        #expect(runs.sorted { $0[0] < $1[0] } == expected, "\(seen)")
+        for (pop, _) in fixture.servers { #expect(pop.remainingUIDs.isEmpty) }
+        let again = try fixture.run(["-q", "-a"])
+        #expect(again.status == 0 && again.stderr == "", "\(again)")
+        #expect(try String(contentsOfFile: mbox, encoding: .utf8) == text)
+    }
+
     /// Three accounts into one maildir, side by side: each message once.
     @Test func accountsSharingAMaildirDeliverEverythingOnce() throws {
         let fixture = try SideBySideFixture()
