@@ -19,6 +19,33 @@ import TestSupport
     <-- .
     """
 
+    /// The greeting, a CAPA with PIPELINING and UIDL, and STLS accepted.
+    static let stlsOpening = """
+    <-- +OK ready
+    --> CAPA
+    <-- +OK
+    <-- UIDL
+    <-- STLS
+    <-- PIPELINING
+    <-- .
+    --> STLS
+    <-- +OK go
+    """
+
+    /// The greeting, ``capa``, and USER and PASS with STAT, LIST and UIDL
+    /// behind them, the login accepted (the three answers follow).
+    static let pipelinedUserLogin = """
+    <-- +OK ready
+    \(capa)
+    --> USER joe
+    --> PASS pw
+    --> STAT
+    --> LIST
+    --> UIDL
+    <-- +OK
+    <-- +OK logged in
+    """
+
     static let replies = """
     <-- +OK 2 58
     <-- +OK
@@ -49,15 +76,7 @@ import TestSupport
 
     @Test func statListAndUidlGoWithUserAndPassAndQuitWithTheDeles() {
         let script = """
-        <-- +OK ready
-        \(Self.capa)
-        --> USER joe
-        --> PASS pw
-        --> STAT
-        --> LIST
-        --> UIDL
-        <-- +OK
-        <-- +OK logged in
+        \(Self.pipelinedUserLogin)
         \(Self.replies)
         --> RETR 1
         --> RETR 2
@@ -84,15 +103,7 @@ import TestSupport
     /// on` and nothing new, QUIT goes out and its answer is not awaited.
     @Test func capaAfterSTLSGoesWithTheLogin() {
         let script = """
-        <-- +OK ready
-        --> CAPA
-        <-- +OK
-        <-- UIDL
-        <-- STLS
-        <-- PIPELINING
-        <-- .
-        --> STLS
-        <-- +OK go
+        \(Self.stlsOpening)
         --> CAPA
         --> AUTH PLAIN AGpvZQBwdw==
         --> STAT
@@ -123,15 +134,7 @@ import TestSupport
     /// before (69), once that answer is read.
     @Test func methodNotOfferedAfterSTLSIsStillRefused() {
         let script = """
-        <-- +OK ready
-        --> CAPA
-        <-- +OK
-        <-- UIDL
-        <-- STLS
-        <-- PIPELINING
-        <-- .
-        --> STLS
-        <-- +OK go
+        \(Self.stlsOpening)
         --> CAPA
         --> AUTH PLAIN AGpvZQBwdw==
         --> STAT
@@ -157,15 +160,7 @@ import TestSupport
     /// SCRAM is refused, their refusals are read before PLAIN is tried.
     @Test func refusedSCRAMReadsTheRefusalsOfWhatWentBehindIt() {
         let script = """
-        <-- +OK ready
-        --> CAPA
-        <-- +OK
-        <-- UIDL
-        <-- STLS
-        <-- PIPELINING
-        <-- .
-        --> STLS
-        <-- +OK go
+        \(Self.stlsOpening)
         \(Self.capa)
         --> AUTH SCRAM-SHA-256 Zmlyc3Q=
         --> STAT
@@ -197,15 +192,7 @@ import TestSupport
     /// A command refused in the middle of a group is that command's error.
     @Test func listRefusedInTheMiddleOfTheGroup() {
         let script = """
-        <-- +OK ready
-        \(Self.capa)
-        --> USER joe
-        --> PASS pw
-        --> STAT
-        --> LIST
-        --> UIDL
-        <-- +OK
-        <-- +OK logged in
+        \(Self.pipelinedUserLogin)
         <-- +OK 2 58
         <-- -ERR no listing today
         <-- +OK
@@ -224,15 +211,7 @@ import TestSupport
     /// synced; the refused one stays in the list, to be deleted next time.
     @Test func refusedDeleWithQuitBehindIt() {
         let script = """
-        <-- +OK ready
-        \(Self.capa)
-        --> USER joe
-        --> PASS pw
-        --> STAT
-        --> LIST
-        --> UIDL
-        <-- +OK
-        <-- +OK logged in
+        \(Self.pipelinedUserLogin)
         \(Self.replies)
         --> DELE 1
         --> DELE 2
@@ -251,15 +230,7 @@ import TestSupport
     /// the list is emptied as without pipelining.
     @Test func emptyMailboxReadsTheAnswersThatWentAhead() {
         let script = """
-        <-- +OK ready
-        \(Self.capa)
-        --> USER joe
-        --> PASS pw
-        --> STAT
-        --> LIST
-        --> UIDL
-        <-- +OK
-        <-- +OK logged in
+        \(Self.pipelinedUserLogin)
         <-- +OK 0 0
         <-- +OK
         <-- .
