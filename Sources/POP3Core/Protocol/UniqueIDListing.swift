@@ -10,14 +10,22 @@
 /// exactly once; any number of spaces may separate number and UID; a UID must
 /// be non-empty and hold only printable ASCII (bytes 32…126; mpop's signed
 /// `char` also rejects bytes ≥ 0x80, and so do we, to read the same UIDs).
+///
+/// The UIDs go into one ``UIDSequence`` as they arrive, without a string
+/// per UID; a listing out of order is put in order by ``finish()``. A
+/// listing whose UIDs hold more than 4 GiB together is refused as invalid.
 public struct UniqueIDListing: Sendable, Equatable {
-    /// `uids[i]` is the UID of message `i + 1`.
-    public private(set) var uids: [String]
-    private var missing: Int
+    /// The UIDs in the order their lines came.
+    private var arrived = UIDSequence()
+    /// `positions[n - 1]` is 1 + the index in `arrived` of message `n`'s
+    /// UID, or 0 while it has not come.
+    private var positions: [UInt32]
+    /// Whether the lines came in message order so far.
+    private var ordered = true
 
     public init(messageCount: Int) {
-        uids = Array(repeating: "", count: messageCount)
-        missing = messageCount
+        positions = Array(repeating: 0, count: messageCount)
+        arrived.reserveCapacity(count: messageCount, bytes: 0)
     }
 
     /// Takes in one unique-id line.
@@ -31,25 +39,38 @@ public struct UniqueIDListing: Sendable, Equatable {
 
     /// ``absorb(line:)`` for a line in a reader's buffer.
     public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
-        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= uids.count,
-              uids[number - 1].isEmpty else {
+        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= positions.count,
+              positions[number - 1] == 0 else {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
         var start = rest.startIndex
         let end = rest.endIndex
         while start < end && line[start] == UInt8(ascii: " ") { start += 1 }
-        guard start < end else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        guard start < end, arrived.canAppend(count: end - start) else {
+            throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
+        }
         for index in start..<end where line[index] < 32 || line[index] >= 127 {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
-        let uid = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        uids[number - 1] = String(decoding: uid.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
-        missing -= 1
+        if arrived.isEmpty {
+            // Most servers' UIDs are all of one length.
+            arrived.reserveCapacity(count: positions.count, bytes: positions.count * (end - start))
+        }
+        if number != arrived.count + 1 { ordered = false }
+        arrived.append(UnsafeRawBufferPointer(rebasing: line[start..<end]))
+        positions[number - 1] = UInt32(arrived.count)
     }
 
     /// Checks that every message was listed.
-    public func finish() throws(POP3Error) -> [String] {
-        guard missing == 0 else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+    /// - Returns: the UID of message `i + 1` at index `i`.
+    public func finish() throws(POP3Error) -> UIDSequence {
+        guard arrived.count == positions.count else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        if ordered { return arrived }
+        var uids = UIDSequence()
+        uids.reserveCapacity(count: positions.count, bytes: arrived.bytes.count)
+        for position in positions {
+            uids.append(arrived, at: Int(position) - 1)
+        }
         return uids
     }
 }

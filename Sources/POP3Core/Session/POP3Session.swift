@@ -426,7 +426,7 @@ public final class POP3Session {
 
     /// `UIDL`: the UID of each of `count` messages, or `nil` when the server
     /// answers `-ERR` (then it has no UIDL, silently, as in mpop).
-    public func uidl(count: Int) throws -> [String]? {
+    public func uidl(count: Int) throws -> UIDSequence? {
         precondition(state.inTransaction, "UIDL in state \(state.state)")
         let reply = try execute(.uidl)
         guard reply.isPositive else { return nil }

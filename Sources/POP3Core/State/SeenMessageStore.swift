@@ -51,6 +51,17 @@ public protocol SeenMessageStore: AnyObject {
     /// (`firstSeen[i]` for `uids[i]`), kept where the store keeps times.
     func replace(host: String, user: String, with uids: [String], firstSeen: [Int64])
 
+    /// ``replace(host:user:with:firstSeen:)`` with the UIDs in one buffer
+    /// (a retrieval hands over the server's list, all of it when every
+    /// message is old); a store may keep the buffer as it is. `firstSeen`
+    /// may be `nil` when ``keepsFirstSeenTimes`` is false: the store
+    /// would not keep the times.
+    func replace(host: String, user: String, with uids: UIDSequence, firstSeen: [Int64]?)
+
+    /// Whether the store keeps first-seen times (then
+    /// ``replace(host:user:with:firstSeen:)`` needs them).
+    var keepsFirstSeenTimes: Bool { get }
+
     /// When this session started (UNIX time): the first-seen time of every
     /// UID seen for the first time, and of a UID the store has without
     /// one; `keep DURATION` measures a message's age against it.
@@ -110,6 +121,14 @@ extension SeenMessageStore {
     }
 
     public func waitUntilRecordsAreDurable() throws {}
+    public func replace(host: String, user: String, with uids: UIDSequence, firstSeen: [Int64]?) {
+        if let firstSeen {
+            replace(host: host, user: user, with: uids.strings, firstSeen: firstSeen)
+        } else {
+            replace(host: host, user: user, with: uids.strings)
+        }
+    }
+    public var keepsFirstSeenTimes: Bool { true }
     public func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
         replace(host: host, user: user, with: uids)
     }

@@ -1,0 +1,59 @@
+import Testing
+@testable import POP3Core
+
+/// The contiguous UID buffer behind listings, lists and lookups.
+@Suite struct UIDSequenceTests {
+    @Test func keepsUIDsInOrderWithTheirBytes() {
+        var uids = UIDSequence(["a", "", "abc", "é"])
+        uids.append([0xFF, 0x00, 0x41])
+        #expect(uids.count == 5)
+        #expect(uids.strings == ["a", "", "abc", "é", "\u{FFFD}\u{0}A"])
+        #expect(uids[3] == Array("é".utf8))
+        #expect(uids[4] == [0xFF, 0x00, 0x41])
+        #expect(uids[1].isEmpty)
+        #expect(uids.bytes == Array("aabcé".utf8) + [0xFF, 0x00, 0x41])
+        #expect(uids.range(at: 2) == 1..<4)
+        #expect("abc".utf8.withContiguousStorageIfAvailable { uids.uid(at: 2, equals: UnsafeRawBufferPointer($0)) } == true)
+        #expect("ab".utf8.withContiguousStorageIfAvailable { uids.uid(at: 2, equals: UnsafeRawBufferPointer($0)) } == false)
+    }
+
+    /// Equality is by content: the same UIDs built in different ways are equal.
+    @Test func equalityIsByContent() {
+        var built = UIDSequence()
+        built.append("x")
+        built.append("yz")
+        #expect(built == UIDSequence(["x", "yz"]))
+        #expect(built == [Array("x".utf8), Array("yz".utf8)])
+        // The same bytes cut differently are other UIDs.
+        #expect(built != UIDSequence(["xy", "z"]))
+        #expect(UIDSequence(["", ""]) != UIDSequence([""]))
+    }
+
+    @Test func ordersLikeStrcmp() {
+        let uids = UIDSequence(["b", "ab", "a", "", "\u{FF}"])
+        #expect(uids.precedes(2, 1))  // "a" < "ab": a prefix first
+        #expect(!uids.precedes(1, 2))
+        #expect(uids.precedes(3, 2))  // "" first of all
+        #expect(uids.precedes(0, 4))  // bytes compared unsigned
+        #expect(!uids.precedes(2, 2))
+        #expect(UIDSequence(["x", "x"]).uid(at: 0, equalsUIDAt: 1))
+    }
+
+    @Test func copiesShareUntilChanged() {
+        let original = UIDSequence(["one", "two"])
+        var copy = original
+        copy.append("three")
+        #expect(original.count == 2 && copy.count == 3)
+        #expect(original.strings == ["one", "two"])
+    }
+
+    /// A UID list sorts, and drops duplicates, as mpop writes it; a sorted
+    /// one comes back as it is.
+    @Test func sortedUniqueUIDs() {
+        let list = UIDList(host: "h", user: "u", uids: ["b", "a", "ab", "b", "", "a"])
+        #expect(list.sortedUniqueUIDs.strings == ["", "a", "ab", "b"])
+        let sorted = UIDList(host: "h", user: "u", uids: ["a", "ab", "b"])
+        #expect(sorted.sortedUniqueUIDs == sorted.uids)
+        #expect(UIDList(host: "h", user: "u", uids: ["a", "a"]).sortedUniqueUIDs.strings == ["a"])
+    }
+}
