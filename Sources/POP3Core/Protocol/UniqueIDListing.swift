@@ -17,14 +17,15 @@
 public struct UniqueIDListing: Sendable, Equatable {
     /// The UIDs in the order their lines came.
     private var arrived = UIDSequence()
-    /// `positions[n - 1]` is 1 + the index in `arrived` of message `n`'s
-    /// UID, or 0 while it has not come.
-    private var positions: [UInt32]
-    /// Whether the lines came in message order so far.
-    private var ordered = true
+    private let messageCount: Int
+    /// Empty while the lines came in message order (then message `n` is
+    /// `arrived[n - 1]`, and no number can have come twice); after the
+    /// first line out of order, `positions[n - 1]` is 1 + the index in
+    /// `arrived` of message `n`'s UID, or 0 while it has not come.
+    private var positions: [UInt32] = []
 
     public init(messageCount: Int) {
-        positions = Array(repeating: 0, count: messageCount)
+        self.messageCount = messageCount
         arrived.reserveCapacity(count: messageCount, bytes: 0)
     }
 
@@ -39,8 +40,8 @@ public struct UniqueIDListing: Sendable, Equatable {
 
     /// ``absorb(line:)`` for a line in a reader's buffer.
     public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
-        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= positions.count,
-              positions[number - 1] == 0 else {
+        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= messageCount,
+              positions.isEmpty ? number > arrived.count : positions[number - 1] == 0 else {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
         var start = rest.startIndex
@@ -54,20 +55,23 @@ public struct UniqueIDListing: Sendable, Equatable {
         }
         if arrived.isEmpty {
             // Most servers' UIDs are all of one length.
-            arrived.reserveCapacity(count: positions.count, bytes: positions.count * (end - start))
+            arrived.reserveCapacity(count: messageCount, bytes: messageCount * (end - start))
         }
-        if number != arrived.count + 1 { ordered = false }
+        if positions.isEmpty && number != arrived.count + 1 {
+            positions = [UInt32](repeating: 0, count: messageCount)
+            for index in 0..<arrived.count { positions[index] = UInt32(index + 1) }
+        }
         arrived.append(UnsafeRawBufferPointer(rebasing: line[start..<end]))
-        positions[number - 1] = UInt32(arrived.count)
+        if !positions.isEmpty { positions[number - 1] = UInt32(arrived.count) }
     }
 
     /// Checks that every message was listed.
     /// - Returns: the UID of message `i + 1` at index `i`.
     public func finish() throws(POP3Error) -> UIDSequence {
-        guard arrived.count == positions.count else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
-        if ordered { return arrived }
+        guard arrived.count == messageCount else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        if positions.isEmpty { return arrived }
         var uids = UIDSequence()
-        uids.reserveCapacity(count: positions.count, bytes: arrived.bytes.count)
+        uids.reserveCapacity(count: messageCount, bytes: arrived.bytes.count)
         for position in positions {
             uids.append(arrived, at: Int(position) - 1)
         }

@@ -412,7 +412,7 @@ public final class POP3Session {
     }
 
     /// `LIST`: the size of each of `count` messages.
-    public func list(count: Int) throws -> [Int64] {
+    public func list(count: Int) throws -> MessageSizes {
         precondition(state.inTransaction, "LIST in state \(state.state)")
         let reply = try execute(.list)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "LIST", reply: reply) }

@@ -169,7 +169,7 @@ public final class Retrieval {
     }
 
     /// Builds the records, marks known UIDs old, and reports the status.
-    func prepareRecords(sizes: [Int64], uids: UIDSequence?, totalSize: Int64, store: any SeenMessageStore) {
+    func prepareRecords(sizes: MessageSizes, uids: UIDSequence?, totalSize: Int64, store: any SeenMessageStore) {
         hasUIDs = uids != nil
         let known = store.seenUIDs(host: storeHost, user: storeUser)
         sessionStart = store.sessionStart

@@ -614,9 +614,8 @@ public final class UIDLsFile: SeenMessageStore {
             close()
             return
         }
-        let bytes = serializedLists()
         do throws(UIDLsError) {
-            try replaceFile(with: bytes)
+            try replaceFile()
         } catch {
             guard error.isLackOfSpace && journal.fileExists else { throw error }
             // A disk too full for the new file while the journal takes its
@@ -628,9 +627,11 @@ public final class UIDLsFile: SeenMessageStore {
             // the next run to fold in.
             journal.closeFile()
             do throws(UIDLsError) {
-                try replaceFile(with: bytes)
+                try replaceFile()
             } catch {
-                guard error.isLackOfSpace, try journal.becomeFile(at: path, holding: bytes) else { throw error }
+                guard error.isLackOfSpace, try journal.becomeFile(at: path, holding: serializedLists()) else {
+                    throw error
+                }
             }
         }
         let directory = FileSystem.directory(of: path)
@@ -649,15 +650,21 @@ public final class UIDLsFile: SeenMessageStore {
     /// and renames it over the file. On failure the temporary file is
     /// removed and the file is as it was.
     /// - Throws: ``UIDLsError`` (74) with mpop's messages.
-    private func replaceFile(with bytes: [UInt8]) throws(UIDLsError) {
+    private func replaceFile() throws(UIDLsError) {
         var template = Array((path + ".XXXXXX").utf8CString)
         let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard temporaryFD >= 0 else { throw .system(path: temporary, errno: errno) }
         var failure: UIDLsError?
-        if case .failure(let error) = FileSystem.writeAll(temporaryFD, bytes) {
-            failure = .outputError(file: temporary, errno: error.code)
-        } else if fsync(temporaryFD) != 0 {
+        // Written a chunk at a time: the text of a long list is never held whole.
+        _ = UIDLsSerializer.serialize(storedLists, firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil) {
+            if case .failure(let error) = FileSystem.writeAll(temporaryFD, $0) {
+                failure = .outputError(file: temporary, errno: error.code)
+                return false
+            }
+            return true
+        }
+        if failure == nil && fsync(temporaryFD) != 0 {
             failure = .system(path: temporary, errno: errno)
         }
         if Glibc.close(temporaryFD) != 0 && failure == nil {

@@ -29,7 +29,7 @@ public enum UIDLsSerializer {
     public static func serialize(_ lists: [UIDList], firstSeenDefault: Int64? = nil) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(lists.reduce(512) { $0 + $1.uids.bytes.count + $1.uids.count * 12 })
-        _ = serialize(lists, firstSeenDefault: firstSeenDefault, chunkSize: Int.max / 2) { chunk in
+        _ = serialize(lists, firstSeenDefault: firstSeenDefault) { chunk in
             output.append(contentsOf: chunk)
             return true
         }

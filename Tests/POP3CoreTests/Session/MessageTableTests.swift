@@ -31,3 +31,25 @@ import Testing
         #expect(table.uid(at: 0) == nil)
     }
 }
+
+/// LIST sizes in 4 bytes each, with a side table for 4 GiB and more.
+@Suite struct MessageSizesTests {
+    @Test func smallAndLargeSizes() {
+        var sizes = MessageSizes(count: 4)
+        sizes[0] = 0
+        sizes[1] = Int64(UInt32.max) - 1
+        sizes[2] = Int64(UInt32.max)
+        sizes[3] = Int64.max
+        #expect(Array(sizes) == [0, Int64(UInt32.max) - 1, Int64(UInt32.max), Int64.max])
+        sizes[3] = 5
+        #expect(sizes == [0, Int64(UInt32.max) - 1, Int64(UInt32.max), 5])
+        #expect(sizes != [0, Int64(UInt32.max) - 1, Int64(UInt32.max), 6])
+    }
+
+    @Test func scanListingOfAHugeMessage() throws {
+        var listing = ScanListing(messageCount: 2)
+        try listing.absorb(line: Array("1 9000000000".utf8))
+        try listing.absorb(line: Array("2 4294967295".utf8))
+        #expect(try listing.finish() == [9_000_000_000, 4_294_967_295])
+    }
+}

@@ -57,3 +57,29 @@ import Testing
         #expect(UIDList(host: "h", user: "u", uids: ["a", "a"]).sortedUniqueUIDs.strings == ["a"])
     }
 }
+
+/// A UIDL listing fills a ``UIDSequence`` in message order, whatever the
+/// order of its lines.
+@Suite struct UniqueIDListingOrderTests {
+    private func listing(_ lines: [String], count: Int) throws -> UIDSequence {
+        var listing = UniqueIDListing(messageCount: count)
+        for line in lines { try listing.absorb(line: Array(line.utf8)) }
+        return try listing.finish()
+    }
+
+    @Test func inOrderAndOutOfOrder() throws {
+        #expect(try listing(["1 a", "2 bb", "3 c"], count: 3).strings == ["a", "bb", "c"])
+        #expect(try listing(["1 a", "3 c", "2 bb"], count: 3).strings == ["a", "bb", "c"])
+        #expect(try listing(["3 c", "2 bb", "1 a"], count: 3).strings == ["a", "bb", "c"])
+        // The same UID for two messages is the server's business.
+        #expect(try listing(["2 same", "1 same"], count: 2).strings == ["same", "same"])
+    }
+
+    @Test(arguments: [["1 a", "1 b"], ["1 a", "2 b", "1 c"], ["1 a", "3 c", "3 d"], ["2 b", "1 a", "2 x"],
+                      ["1 a", "3 c"]])
+    func repeatedOrMissingNumbers(lines: [String]) {
+        #expect(throws: POP3Error.invalidReplyTo(command: "UIDL", serverMessage: nil)) {
+            _ = try listing(lines, count: 3)
+        }
+    }
+}
