@@ -426,11 +426,12 @@ public final class POP3Session {
 
     /// `UIDL`: the UID of each of `count` messages, or `nil` when the server
     /// answers `-ERR` (then it has no UIDL, silently, as in mpop).
-    public func uidl(count: Int) throws -> UIDSequence? {
+    /// `expected`: the UIDs the listing likely holds (see ``UniqueIDListing``).
+    public func uidl(count: Int, expected: UIDSequence = UIDSequence()) throws -> UIDSequence? {
         precondition(state.inTransaction, "UIDL in state \(state.state)")
         let reply = try execute(.uidl)
         guard reply.isPositive else { return nil }
-        var listing = UniqueIDListing(messageCount: count)
+        var listing = UniqueIDListing(messageCount: count, expected: expected)
         try MultilineReader.readListingLines(from: reader, command: "UIDL") { line in
             try checkAbort(betweenPhases: false)
             try listing.absorb(line: line)

@@ -60,8 +60,14 @@ extension Retrieval {
 
     /// RETR for every message still to be retrieved, delivering each (§3.1 step 16).
     func retrieveAll(store: any SeenMessageStore) throws {
-        let targets = records.indices.filter { records.action(at: $0) == .normal }
+        // 4 bytes a message: a mailbox of 1,000,000 fits.
+        let targets = records.indices.compactMap { records.action(at: $0) == .normal ? UInt32($0) : nil }
         guard !targets.isEmpty else { return }
+        if hasUIDs {
+            // Every delivery's record goes to the journal; the list itself
+            // is replaced at the end, so the store need not keep them too.
+            store.deliveriesWillBeReplaced(host: storeHost, user: storeUser)
+        }
         // The first window goes out before the sink opens: the server
         // starts sending while the delivery gets ready.
         var opened: (any MessageSink)?
@@ -73,11 +79,11 @@ extension Retrieval {
             return sink
         }
         try window.run(targets, send: { group in
-            try session.sendInTransaction(group.map { .retr(records[$0].number) })
+            try session.sendInTransaction(group.map { .retr(records[Int($0)].number) })
         }, receive: { index in
             let sink = try openSink()
             try session.checkAbort(betweenPhases: false)
-            try retrieve(index, into: sink, store: store)
+            try retrieve(Int(index), into: sink, store: store)
         }, afterBatch: {
             // Once per pipelined window, while the server's replies to the
             // commands still in flight fill the socket buffer.

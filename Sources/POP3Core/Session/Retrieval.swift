@@ -118,14 +118,16 @@ public final class Retrieval {
                 repairInterruptedAppends(store)
             }
             var uids: UIDSequence?
+            // A listing that repeats the stored list shares its buffer.
+            let stored = store.storedUIDs(host: storeHost, user: storeUser)
             if session.wasSentAhead(.uidl) {
                 // Sent with the capabilities known before the login; its
                 // answer, read in any case, counts only for a non-empty
                 // mailbox, as without pipelining.
-                let listed = try session.uidl(count: count)
+                let listed = try session.uidl(count: count, expected: stored)
                 if count > 0 { uids = listed }
             } else if count > 0 && (session.capabilities.uidl || !session.capabilities.capa) {
-                uids = try session.uidl(count: count)
+                uids = try session.uidl(count: count, expected: stored)
             }
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
             if !statusOnly, let uids {

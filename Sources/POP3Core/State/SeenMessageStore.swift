@@ -9,6 +9,11 @@ public protocol SeenMessageStore: AnyObject {
     /// The stored UIDs for `host` and `user` (the journal's included).
     func uids(host: String, user: String) -> Set<String>
 
+    /// The same UIDs as they are stored, in the store's order; a store
+    /// that keeps them otherwise may give an empty sequence. A UIDL
+    /// listing that matches them shares their buffer.
+    func storedUIDs(host: String, user: String) -> UIDSequence
+
     /// The same UIDs, for membership tests only (see ``SeenUIDs``).
     func seenUIDs(host: String, user: String) -> SeenUIDs
 
@@ -19,6 +24,13 @@ public protocol SeenMessageStore: AnyObject {
     /// crash of the machine after ``makeRecordsDurable()``.
     /// - Throws: a ``ReportableError`` (74).
     func recordDelivered(_ uids: [String], host: String, user: String) throws
+
+    /// Tells the store that the list of `host` and `user` will be replaced
+    /// (``replace(host:user:with:firstSeen:)``) before any save, whatever
+    /// happens: the UIDs recorded for it from now on need only go to the
+    /// journal, not into the list in memory as well. The next replace of
+    /// that list ends this.
+    func deliveriesWillBeReplaced(host: String, user: String)
 
     /// Makes every record so far survive a crash of the machine (a marker
     /// and an fsync). Call it only once the recorded messages are durable
@@ -121,6 +133,8 @@ extension SeenMessageStore {
     }
 
     public func waitUntilRecordsAreDurable() throws {}
+    public func storedUIDs(host: String, user: String) -> UIDSequence { UIDSequence() }
+    public func deliveriesWillBeReplaced(host: String, user: String) {}
     public func replace(host: String, user: String, with uids: UIDSequence, firstSeen: [Int64]?) {
         if let firstSeen {
             replace(host: host, user: user, with: uids.strings, firstSeen: firstSeen)

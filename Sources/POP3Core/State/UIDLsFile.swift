@@ -44,6 +44,9 @@ public final class UIDLsFile: SeenMessageStore {
     /// not to be durable, and then ``withdrawUnmarkedRecords()`` takes them
     /// back.
     private var unmarkedDelivered: [Deliveries] = []
+    /// The lists whose deliveries stay out of `delivered`, see
+    /// ``deliveriesWillBeReplaced(host:user:)``.
+    private var listsToBeReplaced: Set<ListKey> = []
 
     /// UIDs recorded in a row for one list with one first-seen time (or
     /// none), in one buffer: a run that delivers 100,000 messages keeps
@@ -344,6 +347,11 @@ public final class UIDLsFile: SeenMessageStore {
         return set
     }
 
+    public func storedUIDs(host: String, user: String) -> UIDSequence {
+        mergeDelivered()
+        return index(host: host, user: user).map { storedLists[$0].uids } ?? UIDSequence()
+    }
+
     public func seenUIDs(host: String, user: String) -> SeenUIDs {
         mergeDelivered()
         let key = ListKey(host: host, user: user)
@@ -433,8 +441,17 @@ public final class UIDLsFile: SeenMessageStore {
         let time = keepsFirstSeenTimes ? sessionStart : nil
         try journal.append(uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8), firstSeen: time) })
         let key = ListKey(host: host, user: user)
-        Deliveries.add(uids, key: key, firstSeen: time, to: &delivered)
+        if !listsToBeReplaced.contains(key) {
+            Deliveries.add(uids, key: key, firstSeen: time, to: &delivered)
+        }
         Deliveries.add(uids, key: key, firstSeen: time, to: &unmarkedDelivered)
+    }
+
+    /// See ``SeenMessageStore/deliveriesWillBeReplaced(host:user:)``: a
+    /// retrieval of 100,000 messages then keeps no second copy of their UIDs.
+    public func deliveriesWillBeReplaced(host: String, user: String) {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        listsToBeReplaced.insert(ListKey(host: host, user: user))
     }
 
     /// Appends a pending record to the journal (a copy into its mapping,
@@ -552,6 +569,7 @@ public final class UIDLsFile: SeenMessageStore {
         let key = ListKey(host: host, user: user)
         delivered.removeAll { $0.key == key }
         unmarkedDelivered.removeAll { $0.key == key }
+        listsToBeReplaced.remove(key)
         mergeDelivered()
         let existing = index(host: host, user: user)
         // The usual case of a run that fetched nothing new: the same UIDs

@@ -83,3 +83,42 @@ import Testing
         }
     }
 }
+
+/// A UIDL listing that repeats the stored list shares its buffer; one that
+/// differs anywhere reads as if nothing had been expected.
+@Suite struct UniqueIDListingExpectedTests {
+    private func listing(_ lines: [String], count: Int, expected: [String]) throws -> UIDSequence {
+        var listing = UniqueIDListing(messageCount: count, expected: UIDSequence(expected))
+        for line in lines { try listing.absorb(line: Array(line.utf8)) }
+        return try listing.finish()
+    }
+
+    @Test func theSameListIsShared() throws {
+        let stored = UIDSequence(["a", "b", "c"])
+        var listing = UniqueIDListing(messageCount: 3, expected: stored)
+        for line in ["1 a", "2 b", "3 c"] { try listing.absorb(line: Array(line.utf8)) }
+        let uids = try listing.finish()
+        #expect(uids == stored)
+        #expect(uids.bytes.withUnsafeBufferPointer { $0.baseAddress } == stored.bytes.withUnsafeBufferPointer { $0.baseAddress })
+    }
+
+    @Test(arguments: [
+        (["1 a", "2 b"], 2, ["a", "b", "c"], ["a", "b"]),           // fewer on the server
+        (["1 a", "2 b", "3 d"], 3, ["a", "b"], ["a", "b", "d"]),    // a new one at the end
+        (["1 a", "2 x", "3 c"], 3, ["a", "b", "c"], ["a", "x", "c"]), // one changed
+        (["2 b", "1 a"], 2, ["a", "b"], ["a", "b"]),                // out of order
+        (["1 ab", "2 c"], 2, ["a", "bc"], ["ab", "c"]),             // same bytes, cut elsewhere
+        (["1 a", "3 c", "2 b"], 3, ["a", "b", "c"], ["a", "b", "c"]),
+    ] as [([String], Int, [String], [String])])
+    func differentListings(lines: [String], count: Int, expected: [String], result: [String]) throws {
+        #expect(try listing(lines, count: count, expected: expected).strings == result)
+    }
+
+    @Test(arguments: [["1 a", "1 a"], ["1 a", "2 b", "1 a"], ["1 a", "2 b"], ["1 a", "2 b", "3 c", "2 b"],
+                      ["1 a", "4 d"], ["1 a", "2 é"]])
+    func badListings(lines: [String]) {
+        #expect(throws: POP3Error.invalidReplyTo(command: "UIDL", serverMessage: nil)) {
+            _ = try listing(lines, count: 3, expected: ["a", "b", "c"])
+        }
+    }
+}
