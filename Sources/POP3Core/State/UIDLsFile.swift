@@ -439,7 +439,9 @@ public final class UIDLsFile: SeenMessageStore {
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
         let time = keepsFirstSeenTimes ? sessionStart : nil
-        try journal.append(uids.map { UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8), firstSeen: time) })
+        try journal.append(uids.map {
+            UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8), firstSeen: time)
+        })
         let key = ListKey(host: host, user: user)
         if !listsToBeReplaced.contains(key) {
             Deliveries.add(uids, key: key, firstSeen: time, to: &delivered)
@@ -554,9 +556,6 @@ public final class UIDLsFile: SeenMessageStore {
         precondition(firstSeen.count == uids.count, "one first-seen time per UID")
         replace(host: host, user: user, with: UIDSequence(uids), firstSeen: Optional(firstSeen))
     }
-
-    /// ``replace(host:user:with:firstSeen:)`` with the UIDs in one buffer,
-    /// which the list then shares instead of copying.
 
     /// Replaces the list; `firstSeen` is kept only while the store keeps
     /// times, and without it the list keeps the times of the UIDs it still

@@ -60,7 +60,8 @@ public enum UIDLsSerializer {
                 uids.withBytes(at: index) { buffer.append(contentsOf: $0) }
                 if let firstSeenDefault {
                     buffer.append(UInt8(ascii: " "))
-                    let time = list.firstSeen.isEmpty ? firstSeenDefault : list.firstSeen[uids[index]] ?? firstSeenDefault
+                    let time = list.firstSeen.isEmpty
+                        ? firstSeenDefault : list.firstSeen[uids[index]] ?? firstSeenDefault
                     buffer += Array(String(time).utf8)
                 }
                 buffer.append(UInt8(ascii: "\n"))

@@ -117,7 +117,9 @@ public struct UIDSequence: Sendable, Hashable, RandomAccessCollection, Expressib
         let range = range(at: index)
         guard range.count == other.count else { return false }
         guard range.count > 0 else { return true }
-        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + range.lowerBound, other.baseAddress!, range.count) == 0 }
+        return bytes.withUnsafeBytes {
+            memcmp($0.baseAddress! + range.lowerBound, other.baseAddress!, range.count) == 0
+        }
     }
 
     /// `strcmp` order of UIDs `a` and `b`: bytes compared unsigned, a prefix first.
