@@ -10,12 +10,12 @@
 /// once; a size that is not a number counts as 0.
 public struct ScanListing: Sendable, Equatable {
     /// `sizes[i]` is the size of message `i + 1`.
-    public private(set) var sizes: [Int64]
+    public private(set) var sizes: MessageSizes
     private var seen: [Bool]
     private var missing: Int
 
     public init(messageCount: Int) {
-        sizes = Array(repeating: 0, count: messageCount)
+        sizes = MessageSizes(count: messageCount)
         seen = Array(repeating: false, count: messageCount)
         missing = messageCount
     }
@@ -42,7 +42,7 @@ public struct ScanListing: Sendable, Equatable {
 
     /// Checks that every message was listed.
     /// - Throws: ``POP3Error/invalidReplyTo(command:serverMessage:)`` otherwise.
-    public func finish() throws(POP3Error) -> [Int64] {
+    public func finish() throws(POP3Error) -> MessageSizes {
         guard missing == 0 else { throw .invalidReplyTo(command: "LIST", serverMessage: nil) }
         return sizes
     }

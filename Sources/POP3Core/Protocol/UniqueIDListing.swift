@@ -10,14 +10,39 @@
 /// exactly once; any number of spaces may separate number and UID; a UID must
 /// be non-empty and hold only printable ASCII (bytes 32…126; mpop's signed
 /// `char` also rejects bytes ≥ 0x80, and so do we, to read the same UIDs).
+///
+/// The UIDs go into one ``UIDSequence`` as they arrive, without a string
+/// per UID; a listing out of order is put in order by ``finish()``. A
+/// listing whose UIDs hold more than 4 GiB together is refused as invalid.
+///
+/// Given the UIDs stored from the last session (`expected`), a listing
+/// that begins with exactly those, in their order, keeps none of its own
+/// bytes for them: a mailbox polled again with nothing new costs no second
+/// copy of its UIDs, and ``finish()`` hands back `expected` itself.
 public struct UniqueIDListing: Sendable, Equatable {
-    /// `uids[i]` is the UID of message `i + 1`.
-    public private(set) var uids: [String]
-    private var missing: Int
+    /// The UIDs in the order their lines came, once they differ from
+    /// `expected` (until then they are its first `matched` UIDs).
+    private var arrived = UIDSequence()
+    private let messageCount: Int
+    private let expected: UIDSequence
+    /// How many lines, from message 1 on in order, matched `expected`
+    /// before the first that did not.
+    private var matched = 0
+    /// Whether a line did not match `expected` (then `arrived` holds the
+    /// UIDs, the matched ones included).
+    private var diverged = false
+    /// Empty while the lines came in message order (then message `n` is
+    /// `arrived[n - 1]`, and no number can have come twice); after the
+    /// first line out of order, `positions[n - 1]` is 1 + the index in
+    /// `arrived` of message `n`'s UID, or 0 while it has not come.
+    private var positions: [UInt32] = []
 
-    public init(messageCount: Int) {
-        uids = Array(repeating: "", count: messageCount)
-        missing = messageCount
+    /// A listing of `messageCount` messages; `expected` is what it is
+    /// likely to hold (see above), empty when nothing is known.
+    public init(messageCount: Int, expected: UIDSequence = UIDSequence()) {
+        self.messageCount = messageCount
+        self.expected = expected
+        diverged = expected.isEmpty
     }
 
     /// Takes in one unique-id line.
@@ -31,25 +56,69 @@ public struct UniqueIDListing: Sendable, Equatable {
 
     /// ``absorb(line:)`` for a line in a reader's buffer.
     public mutating func absorb(line: UnsafeRawBufferPointer) throws(POP3Error) {
-        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= uids.count,
-              uids[number - 1].isEmpty else {
+        guard let (number, rest) = ListingNumber.parse(line), number >= 1, number <= messageCount,
+              diverged || number > matched else {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
         var start = rest.startIndex
         let end = rest.endIndex
         while start < end && line[start] == UInt8(ascii: " ") { start += 1 }
-        guard start < end else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        guard start < end, arrived.canAppend(count: end - start) else {
+            throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
+        }
         for index in start..<end where line[index] < 32 || line[index] >= 127 {
             throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
         }
         let uid = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        uids[number - 1] = String(decoding: uid.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
-        missing -= 1
+        if !diverged {
+            if number == matched + 1 && matched < expected.count && expected.uid(at: matched, equals: uid) {
+                matched += 1
+                return
+            }
+            // From here on the listing keeps its own UIDs, the matched ones first.
+            diverged = true
+            arrived.reserveCapacity(count: messageCount, bytes: Self.likelySize(messageCount: messageCount, uid: uid))
+            for index in 0..<matched { arrived.append(expected, at: index) }
+            // A number that came already (a repeated line) is refused below.
+        }
+        guard positions.isEmpty ? number > arrived.count : positions[number - 1] == 0 else {
+            throw .invalidReplyTo(command: "UIDL", serverMessage: nil)
+        }
+        if arrived.isEmpty {
+            arrived.reserveCapacity(count: messageCount, bytes: Self.likelySize(messageCount: messageCount, uid: uid))
+        }
+        if positions.isEmpty && number != arrived.count + 1 {
+            positions = [UInt32](repeating: 0, count: messageCount)
+            for index in 0..<arrived.count { positions[index] = UInt32(index + 1) }
+        }
+        arrived.append(uid)
+        if !positions.isEmpty { positions[number - 1] = UInt32(arrived.count) }
+    }
+
+    /// What the UIDs of `messageCount` messages likely take, guessed from
+    /// one: most servers' UIDs are all of one length. At most 64 MiB, so a
+    /// hostile first line reserves nothing absurd.
+    private static func likelySize(messageCount: Int, uid: UnsafeRawBufferPointer) -> Int {
+        min(messageCount * uid.count, 1 << 26)
     }
 
     /// Checks that every message was listed.
-    public func finish() throws(POP3Error) -> [String] {
-        guard missing == 0 else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+    /// - Returns: the UID of message `i + 1` at index `i`.
+    public func finish() throws(POP3Error) -> UIDSequence {
+        if !diverged {
+            guard matched == messageCount else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+            if matched == expected.count { return expected }
+            var uids = UIDSequence()
+            for index in 0..<matched { uids.append(expected, at: index) }
+            return uids
+        }
+        guard arrived.count == messageCount else { throw .invalidReplyTo(command: "UIDL", serverMessage: nil) }
+        if positions.isEmpty { return arrived }
+        var uids = UIDSequence()
+        uids.reserveCapacity(count: messageCount, bytes: arrived.bytes.count)
+        for position in positions {
+            uids.append(arrived, at: Int(position) - 1)
+        }
         return uids
     }
 }

@@ -1,7 +1,9 @@
-/// One message of the mailbox during retrieval (mpop 1.4.18 `pop3.h`).
+/// One message of the mailbox during retrieval (mpop 1.4.18 `pop3.h`), as
+/// ``MessageTable`` hands it out; its UID stays in the table's
+/// ``MessageTable/uids`` (see ``MessageTable/uid(at:)``).
 public struct MessageRecord: Sendable, Equatable {
     /// What the session will do with the message.
-    public enum Action: Sendable, Equatable {
+    public enum Action: UInt8, Sendable, Equatable {
         /// Retrieve it (and then delete it unless `keep`).
         case normal
         /// Leave it alone this time (skipsize, filter exit 2).
@@ -14,8 +16,6 @@ public struct MessageRecord: Sendable, Equatable {
     public let number: Int
     /// The LIST size.
     public let size: Int64
-    /// The UIDL UID, or `nil` without UIDL.
-    public let uid: String?
     public var action: Action = .normal
     /// Whether its UID belongs in the UIDLs file (known, killed, filtered
     /// out, or delivered; cleared by a successful DELE).
@@ -25,9 +25,8 @@ public struct MessageRecord: Sendable, Equatable {
     /// lets it be deleted only once the duration has passed since then.
     public var firstSeen: Int64 = 0
 
-    public init(number: Int, size: Int64, uid: String?) {
+    public init(number: Int, size: Int64) {
         self.number = number
         self.size = size
-        self.uid = uid
     }
 }

@@ -412,7 +412,7 @@ public final class POP3Session {
     }
 
     /// `LIST`: the size of each of `count` messages.
-    public func list(count: Int) throws -> [Int64] {
+    public func list(count: Int) throws -> MessageSizes {
         precondition(state.inTransaction, "LIST in state \(state.state)")
         let reply = try execute(.list)
         guard reply.isPositive else { throw POP3Error.commandFailed(command: "LIST", reply: reply) }
@@ -426,11 +426,12 @@ public final class POP3Session {
 
     /// `UIDL`: the UID of each of `count` messages, or `nil` when the server
     /// answers `-ERR` (then it has no UIDL, silently, as in mpop).
-    public func uidl(count: Int) throws -> [String]? {
+    /// `expected`: the UIDs the listing likely holds (see ``UniqueIDListing``).
+    public func uidl(count: Int, expected: UIDSequence = UIDSequence()) throws -> UIDSequence? {
         precondition(state.inTransaction, "UIDL in state \(state.state)")
         let reply = try execute(.uidl)
         guard reply.isPositive else { return nil }
-        var listing = UniqueIDListing(messageCount: count)
+        var listing = UniqueIDListing(messageCount: count, expected: expected)
         try MultilineReader.readListingLines(from: reader, command: "UIDL") { line in
             try checkAbort(betweenPhases: false)
             try listing.absorb(line: line)

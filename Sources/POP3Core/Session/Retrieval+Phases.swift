@@ -11,7 +11,7 @@ extension Retrieval {
             try? session.quit()
             throw POP3Error.topNotOffered
         }
-        let targets = records.indices.filter { records[$0].action == .normal }
+        let targets = records.indices.filter { records.action(at: $0) == .normal }
         try window.run(targets, send: { group in
             try session.sendInTransaction(group.map { .top(records[$0].number, lines: 0) })
         }, receive: { index in
@@ -60,8 +60,14 @@ extension Retrieval {
 
     /// RETR for every message still to be retrieved, delivering each (§3.1 step 16).
     func retrieveAll(store: any SeenMessageStore) throws {
-        let targets = records.indices.filter { records[$0].action == .normal }
+        // 4 bytes a message: a mailbox of 1,000,000 fits.
+        let targets = records.indices.compactMap { records.action(at: $0) == .normal ? UInt32($0) : nil }
         guard !targets.isEmpty else { return }
+        if hasUIDs {
+            // Every delivery's record goes to the journal; the list itself
+            // is replaced at the end, so the store need not keep them too.
+            store.deliveriesWillBeReplaced(host: storeHost, user: storeUser)
+        }
         // The first window goes out before the sink opens: the server
         // starts sending while the delivery gets ready.
         var opened: (any MessageSink)?
@@ -73,11 +79,11 @@ extension Retrieval {
             return sink
         }
         try window.run(targets, send: { group in
-            try session.sendInTransaction(group.map { .retr(records[$0].number) })
+            try session.sendInTransaction(group.map { .retr(records[Int($0)].number) })
         }, receive: { index in
             let sink = try openSink()
             try session.checkAbort(betweenPhases: false)
-            try retrieve(index, into: sink, store: store)
+            try retrieve(Int(index), into: sink, store: store)
         }, afterBatch: {
             // Once per pipelined window, while the server's replies to the
             // commands still in flight fill the socket buffer.
@@ -91,6 +97,7 @@ extension Retrieval {
 
     private func retrieve(_ index: Int, into sink: any MessageSink, store: any SeenMessageStore) throws {
         let record = records[index]
+        let uid = hasUIDs ? records.uid(at: index) : nil
         let command = Command.retr(record.number)
         observer?.retrievalStarted(number: record.number, of: records.count, size: record.size)
         var writer: (any MessageWriter)?
@@ -113,7 +120,7 @@ extension Retrieval {
                                     begin: { sender in
                 let started = try sink.begin(envelopeFrom: sender, receivedHeader: header)
                 writer = started
-                if hasUIDs, let uid = record.uid {
+                if let uid {
                     let (host, user) = (storeHost, storeUser)
                     started.journalAppends { intent in
                         try store.recordAppend(uid, intent: intent, host: host, user: user)
@@ -134,7 +141,7 @@ extension Retrieval {
                 // Before the commit, with evidence the next run can check: a
                 // kill between the commit and recordDelivered below must not
                 // make the message look new.
-                if hasUIDs, let uid = record.uid, let proof = try writer.prepareCommit() {
+                if let uid, let proof = try writer.prepareCommit() {
                     try store.recordPending(uid, proof: proof, host: storeHost, user: storeUser)
                 }
                 try writer.commit()
@@ -149,7 +156,7 @@ extension Retrieval {
         if !newlineCountsTwo && progress.received < record.size { newlineCountsTwo = true }
         pendingCommitted.append(index)
         // Recorded at once: a kill from here on cannot make it look new.
-        if hasUIDs, let uid = record.uid {
+        if let uid {
             try store.recordDelivered([uid], host: storeHost, user: storeUser)
         }
     }
@@ -229,14 +236,18 @@ extension Retrieval {
             phase = .finished
             // Nothing is marked deleted, so the server has nothing to
             // commit: QUIT goes out and its answer is not waited for.
-            let kept = handled.map { records[$0] }
+            // The table is shared, not copied: each event builds its UID
+            // string only when it is reported.
+            let kept = handled
+            let table = records
             session.quitWithoutWaiting()
             store.close()
-            records = []
+            records = MessageTable()
             if let observer {
-                for record in kept {
-                    observer.messageEvent(MessageEvent(number: record.number, uid: record.uid, size: record.size,
-                                                       outcome: .kept))
+                for index in kept.lazy.map(Int.init) {
+                    let record = table[index]
+                    observer.messageEvent(MessageEvent(number: record.number, uid: table.uid(at: index),
+                                                       size: record.size, outcome: .kept))
                 }
             }
             return
@@ -259,7 +270,7 @@ extension Retrieval {
         if observer != nil {
             for index in doomed { report(index, .deleted) }
             let deleted = Set(doomed)
-            for index in handled where !deleted.contains(index) { report(index, .kept) }
+            for index in handled.lazy.map(Int.init) where !deleted.contains(index) { report(index, .kept) }
         }
         for index in doomed { records[index].isOld = false }
         replaceStoredList(in: store)

@@ -45,11 +45,11 @@ public final class Retrieval {
     }
 
     var phase = Phase.starting
-    var records: [MessageRecord] = []
+    var records = MessageTable()
     var hasUIDs = false
     /// The records delivered or killed in this session, whose end the fetch
     /// log reports as deleted or kept.
-    var handled: [Int] = []
+    var handled: [UInt32] = []
     /// The messages committed to the sink and not yet synced, while
     /// ``Phase/delivering(_:_:)``.
     var pendingCommitted: [Int] = []
@@ -117,15 +117,17 @@ public final class Retrieval {
             if !statusOnly {
                 repairInterruptedAppends(store)
             }
-            var uids: [String]?
+            var uids: UIDSequence?
+            // A listing that repeats the stored list shares its buffer.
+            let stored = store.storedUIDs(host: storeHost, user: storeUser)
             if session.wasSentAhead(.uidl) {
                 // Sent with the capabilities known before the login; its
                 // answer, read in any case, counts only for a non-empty
                 // mailbox, as without pipelining.
-                let listed = try session.uidl(count: count)
+                let listed = try session.uidl(count: count, expected: stored)
                 if count > 0 { uids = listed }
             } else if count > 0 && (session.capabilities.uidl || !session.capabilities.capa) {
-                uids = try session.uidl(count: count)
+                uids = try session.uidl(count: count, expected: stored)
             }
             prepareRecords(sizes: sizes, uids: uids, totalSize: totalSize, store: store)
             if !statusOnly, let uids {
@@ -169,7 +171,7 @@ public final class Retrieval {
     }
 
     /// Builds the records, marks known UIDs old, and reports the status.
-    func prepareRecords(sizes: [Int64], uids: [String]?, totalSize: Int64, store: any SeenMessageStore) {
+    func prepareRecords(sizes: MessageSizes, uids: UIDSequence?, totalSize: Int64, store: any SeenMessageStore) {
         hasUIDs = uids != nil
         let known = store.seenUIDs(host: storeHost, user: storeUser)
         sessionStart = store.sessionStart
@@ -178,20 +180,25 @@ public final class Retrieval {
         let onlyNew = account.onlyNew
         var newCount = 0
         var newSize: Int64 = 0
-        records = sizes.indices.map { i in
-            var record = MessageRecord(number: i + 1, size: sizes[i], uid: uids?[i])
-            record.firstSeen = now
-            if let uid = record.uid, !times.isEmpty {
-                record.firstSeen = times[Array(uid.utf8)] ?? now
+        records = MessageTable(sizes: sizes, uids: uids, firstSeen: now)
+        for i in records.indices {
+            guard let uids else {
+                newCount += 1
+                newSize += sizes[i]
+                continue
             }
-            if let uid = record.uid, known.contains(uid) {
+            if !times.isEmpty, let time = times[uids[i]], time != now {
+                records[i].firstSeen = time
+            }
+            if uids.withBytes(at: i, { known.contains(bytes: $0) }) {
+                var record = records[i]
                 record.isOld = true
                 if onlyNew { record.action = .delete }
+                records[i] = record
             } else {
                 newCount += 1
                 newSize += sizes[i]
             }
-            return record
         }
         if uids == nil { newSize = totalSize }
         observer?.status(user: account.user ?? "", host: storeHost, newCount: newCount, newSize: newSize,
@@ -221,12 +228,13 @@ public final class Retrieval {
     /// killed message is reported again when the session ends.
     func report(_ index: Int, _ outcome: MessageEvent.Outcome) {
         switch outcome {
-        case .delivered, .killed: handled.append(index)
+        case .delivered, .killed: handled.append(UInt32(index))
         case .skipped, .deleted, .kept: break
         }
         guard let observer else { return }
         let record = records[index]
-        observer.messageEvent(MessageEvent(number: record.number, uid: record.uid, size: record.size, outcome: outcome))
+        observer.messageEvent(MessageEvent(number: record.number, uid: records.uid(at: index), size: record.size,
+                                           outcome: outcome))
     }
 
     /// Whether `keep` lets the message be deleted in this session: always
@@ -237,25 +245,32 @@ public final class Retrieval {
     }
 
     /// Everything old goes into the UIDLs file (or nothing without UIDL),
-    /// each UID with the time it was first seen.
-    func storedUIDs() -> (uids: [String], firstSeen: [Int64]) {
-        guard hasUIDs else { return ([], []) }
-        var uids: [String] = []
-        var times: [Int64] = []
-        uids.reserveCapacity(records.count)
-        times.reserveCapacity(records.count)
-        for record in records where record.isOld {
-            if let uid = record.uid {
-                uids.append(uid)
-                times.append(record.firstSeen)
+    /// each UID with the time it was first seen when `withTimes`. When
+    /// every message is old (a run that fetched all, or found nothing
+    /// new) the server's list is shared as it is, not copied.
+    func storedUIDs(withTimes: Bool = true) -> (uids: UIDSequence, firstSeen: [Int64]?) {
+        guard hasUIDs, let all = records.uids else { return (UIDSequence(), withTimes ? [] : nil) }
+        let oldCount = records.indices.reduce(0) { $0 + (records.isOld(at: $1) ? 1 : 0) }
+        var uids = all
+        if oldCount < all.count {
+            uids = UIDSequence()
+            uids.reserveCapacity(count: oldCount, bytes: 0)
+            for index in records.indices where records.isOld(at: index) {
+                uids.append(all, at: index)
             }
+        }
+        guard withTimes else { return (uids, nil) }
+        var times: [Int64] = []
+        times.reserveCapacity(oldCount)
+        for index in records.indices where records.isOld(at: index) {
+            times.append(records[index].firstSeen)
         }
         return (uids, times)
     }
 
     /// Replaces the account's list in `store` with ``storedUIDs()``.
     func replaceStoredList(in store: any SeenMessageStore) {
-        let (uids, times) = storedUIDs()
+        let (uids, times) = storedUIDs(withTimes: store.keepsFirstSeenTimes)
         store.replace(host: storeHost, user: storeUser, with: uids, firstSeen: times)
     }
 
@@ -282,14 +297,13 @@ public final class Retrieval {
     /// Removes what deliveries whose records a crash of the machine took
     /// left on disk (see ``CrashLeftovers``), for the messages that will
     /// be fetched again: still on the server, and not counted as seen.
-    func removeCrashLeftovers(_ store: any SeenMessageStore, onServer uids: [String]) {
+    func removeCrashLeftovers(_ store: any SeenMessageStore, onServer uids: UIDSequence) {
         let dropped = store.droppedRecords.filter { $0.host == storeHost && $0.user == storeUser }
         guard !dropped.isEmpty else { return }
-        let onServer = Set(uids)
+        let onServer = SeenUIDs(uids)
         let seen = store.seenUIDs(host: storeHost, user: storeUser)
         let refetched = { (uid: [UInt8]) in
-            let text = String(decoding: uid, as: UTF8.self)
-            return onServer.contains(text) && !seen.contains(text)
+            uid.withUnsafeBytes { onServer.contains(bytes: $0) && !seen.contains(bytes: $0) }
         }
         for warning in CrashLeftovers.remove(dropped, bootTime: UIDLsJournalReplay.bootTime(), fetchedAgain: refetched) {
             observer?.warning(warning)

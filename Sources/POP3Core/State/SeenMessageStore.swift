@@ -9,6 +9,11 @@ public protocol SeenMessageStore: AnyObject {
     /// The stored UIDs for `host` and `user` (the journal's included).
     func uids(host: String, user: String) -> Set<String>
 
+    /// The same UIDs as they are stored, in the store's order; a store
+    /// that keeps them otherwise may give an empty sequence. A UIDL
+    /// listing that matches them shares their buffer.
+    func storedUIDs(host: String, user: String) -> UIDSequence
+
     /// The same UIDs, for membership tests only (see ``SeenUIDs``).
     func seenUIDs(host: String, user: String) -> SeenUIDs
 
@@ -19,6 +24,13 @@ public protocol SeenMessageStore: AnyObject {
     /// crash of the machine after ``makeRecordsDurable()``.
     /// - Throws: a ``ReportableError`` (74).
     func recordDelivered(_ uids: [String], host: String, user: String) throws
+
+    /// Tells the store that the list of `host` and `user` will be replaced
+    /// (``replace(host:user:with:firstSeen:)``) before any save, whatever
+    /// happens: the UIDs recorded for it from now on need only go to the
+    /// journal, not into the list in memory as well. The next replace of
+    /// that list ends this.
+    func deliveriesWillBeReplaced(host: String, user: String)
 
     /// Makes every record so far survive a crash of the machine (a marker
     /// and an fsync). Call it only once the recorded messages are durable
@@ -50,6 +62,17 @@ public protocol SeenMessageStore: AnyObject {
     /// ``replace(host:user:with:)`` with the time each UID was first seen
     /// (`firstSeen[i]` for `uids[i]`), kept where the store keeps times.
     func replace(host: String, user: String, with uids: [String], firstSeen: [Int64])
+
+    /// ``replace(host:user:with:firstSeen:)`` with the UIDs in one buffer
+    /// (a retrieval hands over the server's list, all of it when every
+    /// message is old); a store may keep the buffer as it is. `firstSeen`
+    /// may be `nil` when ``keepsFirstSeenTimes`` is false: the store
+    /// would not keep the times.
+    func replace(host: String, user: String, with uids: UIDSequence, firstSeen: [Int64]?)
+
+    /// Whether the store keeps first-seen times (then
+    /// ``replace(host:user:with:firstSeen:)`` needs them).
+    var keepsFirstSeenTimes: Bool { get }
 
     /// When this session started (UNIX time): the first-seen time of every
     /// UID seen for the first time, and of a UID the store has without
@@ -110,6 +133,16 @@ extension SeenMessageStore {
     }
 
     public func waitUntilRecordsAreDurable() throws {}
+    public func storedUIDs(host: String, user: String) -> UIDSequence { UIDSequence() }
+    public func deliveriesWillBeReplaced(host: String, user: String) {}
+    public func replace(host: String, user: String, with uids: UIDSequence, firstSeen: [Int64]?) {
+        if let firstSeen {
+            replace(host: host, user: user, with: uids.strings, firstSeen: firstSeen)
+        } else {
+            replace(host: host, user: user, with: uids.strings)
+        }
+    }
+    public var keepsFirstSeenTimes: Bool { true }
     public func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
         replace(host: host, user: user, with: uids)
     }

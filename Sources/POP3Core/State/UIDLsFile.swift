@@ -38,12 +38,35 @@ public final class UIDLsFile: SeenMessageStore {
     /// the journal, not yet merged into their lists: merging costs a set
     /// lookup per UID, and a retrieval replaces the list at the end anyway,
     /// so it waits until something reads the lists.
-    private var delivered: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)] = []
+    private var delivered: [Deliveries] = []
     /// The UIDs recorded since the last ``makeRecordsDurable()`` (also in
     /// `delivered` or already merged): their messages may still turn out
     /// not to be durable, and then ``withdrawUnmarkedRecords()`` takes them
     /// back.
-    private var unmarkedDelivered: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)] = []
+    private var unmarkedDelivered: [Deliveries] = []
+    /// The lists whose deliveries stay out of `delivered`, see
+    /// ``deliveriesWillBeReplaced(host:user:)``.
+    private var listsToBeReplaced: Set<ListKey> = []
+
+    /// UIDs recorded in a row for one list with one first-seen time (or
+    /// none), in one buffer: a run that delivers 100,000 messages keeps
+    /// their UIDs at the cost of their bytes.
+    private struct Deliveries {
+        let key: ListKey
+        let firstSeen: Int64?
+        var uids = UIDSequence()
+
+        /// Adds `uids` to the last group of `groups`, or to a new one when
+        /// that is for another list or time.
+        static func add(_ uids: [String], key: ListKey, firstSeen: Int64?, to groups: inout [Deliveries]) {
+            if groups.last.map({ $0.key != key || $0.firstSeen != firstSeen }) ?? true {
+                groups.append(Deliveries(key: key, firstSeen: firstSeen))
+            }
+            for uid in uids {
+                groups[groups.count - 1].uids.append(uid)
+            }
+        }
+    }
     private var fd: Int32
     private let journal: UIDLsJournal
     private var isOpen = true
@@ -62,7 +85,7 @@ public final class UIDLsFile: SeenMessageStore {
         /// compared, known to hold exactly what ``save()`` would write, or
         /// not (changed lists, another format).
         enum OnDisk {
-            case asRead([UInt8])
+            case asRead
             case holdsLists
             case differs
         }
@@ -106,12 +129,12 @@ public final class UIDLsFile: SeenMessageStore {
     /// carry their first-seen time.
     public private(set) var keepsFirstSeenTimes = false
 
-    private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal, bytes: [UInt8]) {
+    private init(path: String, fd: Int32, lists: [UIDList], journal: UIDLsJournal) {
         self.path = path
         self.fd = fd
         storedLists = lists
         self.journal = journal
-        derived.onDisk = .asRead(bytes)
+        derived.onDisk = .asRead
     }
 
     deinit {
@@ -153,7 +176,8 @@ public final class UIDLsFile: SeenMessageStore {
     public final class Locked {
         let path: String
         private var fd: Int32
-        private let bytes: [UInt8]
+        /// The file's text, until ``load()`` parses it.
+        private var bytes: [UInt8]
         /// Whether the lock created the file (then it goes again unless a
         /// save writes it).
         private let created: Bool
@@ -179,6 +203,8 @@ public final class UIDLsFile: SeenMessageStore {
             precondition(fd >= 0, "Locked.load() called twice")
             let fd = self.fd
             self.fd = -1
+            let bytes = self.bytes
+            self.bytes = []
             return try UIDLsFile.load(path: path, fd: fd, bytes: bytes, created: created)
         }
     }
@@ -202,7 +228,7 @@ public final class UIDLsFile: SeenMessageStore {
             throw error
         }
         let journal = UIDLsJournal(uidlsPath: path)
-        let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal, bytes: bytes)
+        let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
         store.createdFile = created
         // A journal left by a run that never saved: its UIDs were delivered;
         // a pending one's only if its file is there.
@@ -321,11 +347,16 @@ public final class UIDLsFile: SeenMessageStore {
         return set
     }
 
+    public func storedUIDs(host: String, user: String) -> UIDSequence {
+        mergeDelivered()
+        return index(host: host, user: user).map { storedLists[$0].uids } ?? UIDSequence()
+    }
+
     public func seenUIDs(host: String, user: String) -> SeenUIDs {
         mergeDelivered()
         let key = ListKey(host: host, user: user)
         if let seen = derived.seen, seen.key == key { return seen.table }
-        let table = index(host: host, user: user).map { SeenUIDs(storedLists[$0].uids) } ?? SeenUIDs([[UInt8]]())
+        let table = index(host: host, user: user).map { SeenUIDs(storedLists[$0].uids) } ?? SeenUIDs(UIDSequence())
         derived.seen = (key, table)
         return table
     }
@@ -343,14 +374,41 @@ public final class UIDLsFile: SeenMessageStore {
     /// the lists are as read, and were read in the format a save writes.
     private func fileHoldsLists() -> Bool {
         switch derived.onDisk {
-        case .asRead(let bytes):
-            derived.onDisk = serializedLists() == bytes ? .holdsLists : .differs
+        case .asRead:
+            derived.onDisk = fileMatchesSerializedLists() ? .holdsLists : .differs
             return fileHoldsLists()
         case .holdsLists:
             return true
         case .differs:
             return false
         }
+    }
+
+    /// Whether the locked file holds exactly the text ``serializedLists()``
+    /// would give, compared a chunk at a time, so that neither the text
+    /// read nor the text to write is held whole.
+    private func fileMatchesSerializedLists() -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        var offset: off_t = 0
+        var chunk: [UInt8] = []
+        let matches = UIDLsSerializer.serialize(storedLists,
+                                                firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil) { text in
+            guard offset + off_t(text.count) <= info.st_size else { return false }
+            if chunk.count < text.count { chunk = [UInt8](repeating: 0, count: text.count) }
+            var read = 0
+            while read < text.count {
+                let count = chunk.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + read, text.count - read, offset + off_t(read))
+                }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                read += count
+            }
+            offset += off_t(text.count)
+            return chunk.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+        }
+        return matches && offset == info.st_size
     }
 
     /// The file's text for the lists, in the format a save writes.
@@ -380,12 +438,22 @@ public final class UIDLsFile: SeenMessageStore {
     /// - Throws: ``UIDLsError/system(path:errno:)`` for the journal (74).
     public func recordDelivered(_ uids: [String], host: String, user: String) throws {
         precondition(isOpen, "UIDLsFile used after save() or close()")
-        let bytes = uids.map { Array($0.utf8) }
         let time = keepsFirstSeenTimes ? sessionStart : nil
-        try journal.append(bytes.map { UIDLsJournalRecord(host: host, user: user, uid: $0, firstSeen: time) })
+        try journal.append(uids.map {
+            UIDLsJournalRecord(host: host, user: user, uid: Array($0.utf8), firstSeen: time)
+        })
         let key = ListKey(host: host, user: user)
-        delivered += bytes.map { (key, $0, time) }
-        unmarkedDelivered += bytes.map { (key, $0, time) }
+        if !listsToBeReplaced.contains(key) {
+            Deliveries.add(uids, key: key, firstSeen: time, to: &delivered)
+        }
+        Deliveries.add(uids, key: key, firstSeen: time, to: &unmarkedDelivered)
+    }
+
+    /// See ``SeenMessageStore/deliveriesWillBeReplaced(host:user:)``: a
+    /// retrieval of 100,000 messages then keeps no second copy of their UIDs.
+    public func deliveriesWillBeReplaced(host: String, user: String) {
+        precondition(isOpen, "UIDLsFile used after save() or close()")
+        listsToBeReplaced.insert(ListKey(host: host, user: user))
     }
 
     /// Appends a pending record to the journal (a copy into its mapping,
@@ -458,15 +526,20 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     /// Removes these UIDs from their lists (a list left empty goes).
-    private func forget(_ entries: [(key: ListKey, uid: [UInt8], firstSeen: Int64?)]) {
+    private func forget(_ groups: [Deliveries]) {
         var byKey: [ListKey: Set<[UInt8]>] = [:]
-        for entry in entries {
-            byKey[entry.key, default: []].insert(entry.uid)
+        for group in groups {
+            byKey[group.key, default: []].formUnion(group.uids)
         }
         for (key, uids) in byKey {
             knownUIDs[key] = nil
             guard let index = index(host: key.host, user: key.user) else { continue }
-            storedLists[index].uids.removeAll { uids.contains($0) }
+            let old = storedLists[index].uids
+            var kept = UIDSequence()
+            for position in old.indices where !uids.contains(old[position]) {
+                kept.append(old, at: position)
+            }
+            storedLists[index].uids = kept
             for uid in uids { storedLists[index].firstSeen[uid] = nil }
             if storedLists[index].uids.isEmpty {
                 storedLists.remove(at: index)
@@ -476,34 +549,35 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     public func replace(host: String, user: String, with uids: [String]) {
-        replace(host: host, user: user, with: uids, firstSeen: nil)
+        replace(host: host, user: user, with: UIDSequence(uids), firstSeen: nil)
     }
 
     public func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]) {
         precondition(firstSeen.count == uids.count, "one first-seen time per UID")
-        replace(host: host, user: user, with: uids, firstSeen: Optional(firstSeen))
+        replace(host: host, user: user, with: UIDSequence(uids), firstSeen: Optional(firstSeen))
     }
 
     /// Replaces the list; `firstSeen` is kept only while the store keeps
-    /// times, and without it the list keeps the times of the UIDs it still has.
-    private func replace(host: String, user: String, with uids: [String], firstSeen: [Int64]?) {
+    /// times, and without it the list keeps the times of the UIDs it still
+    /// has. The list shares the buffer of `bytes`.
+    public func replace(host: String, user: String, with bytes: UIDSequence, firstSeen: [Int64]?) {
         precondition(isOpen, "UIDLsFile used after save() or close()")
+        precondition(firstSeen.map { $0.count == bytes.count } ?? true, "one first-seen time per UID")
         let times = keepsFirstSeenTimes ? firstSeen : nil
         // Deliveries to this list are superseded; others still count.
         let key = ListKey(host: host, user: user)
         delivered.removeAll { $0.key == key }
         unmarkedDelivered.removeAll { $0.key == key }
+        listsToBeReplaced.remove(key)
         mergeDelivered()
         let existing = index(host: host, user: user)
         // The usual case of a run that fetched nothing new: the same UIDs
         // in the same order. Then the list stays as it is, bytes and all.
-        if let existing, !uids.isEmpty, storedLists[existing].uids.count == uids.count,
-           zip(storedLists[existing].uids, uids).allSatisfy({ Self.bytes($0, equal: $1) }),
+        if let existing, !bytes.isEmpty, storedLists[existing].uids == bytes,
            times.map({ zip(storedLists[existing].uids, $0).allSatisfy { storedLists[existing].firstSeen[$0] == $1 } })
             ?? true {
             return
         }
-        let bytes = uids.map { Array($0.utf8) }
         var timesByUID = existing.map { storedLists[$0].firstSeen } ?? [:]
         if let times {
             timesByUID = Dictionary(zip(bytes, times), uniquingKeysWith: min)
@@ -557,9 +631,8 @@ public final class UIDLsFile: SeenMessageStore {
             close()
             return
         }
-        let bytes = serializedLists()
         do throws(UIDLsError) {
-            try replaceFile(with: bytes)
+            try replaceFile()
         } catch {
             guard error.isLackOfSpace && journal.fileExists else { throw error }
             // A disk too full for the new file while the journal takes its
@@ -571,9 +644,11 @@ public final class UIDLsFile: SeenMessageStore {
             // the next run to fold in.
             journal.closeFile()
             do throws(UIDLsError) {
-                try replaceFile(with: bytes)
+                try replaceFile()
             } catch {
-                guard error.isLackOfSpace, try journal.becomeFile(at: path, holding: bytes) else { throw error }
+                guard error.isLackOfSpace, try journal.becomeFile(at: path, holding: serializedLists()) else {
+                    throw error
+                }
             }
         }
         let directory = FileSystem.directory(of: path)
@@ -592,15 +667,21 @@ public final class UIDLsFile: SeenMessageStore {
     /// and renames it over the file. On failure the temporary file is
     /// removed and the file is as it was.
     /// - Throws: ``UIDLsError`` (74) with mpop's messages.
-    private func replaceFile(with bytes: [UInt8]) throws(UIDLsError) {
+    private func replaceFile() throws(UIDLsError) {
         var template = Array((path + ".XXXXXX").utf8CString)
         let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard temporaryFD >= 0 else { throw .system(path: temporary, errno: errno) }
         var failure: UIDLsError?
-        if case .failure(let error) = FileSystem.writeAll(temporaryFD, bytes) {
-            failure = .outputError(file: temporary, errno: error.code)
-        } else if fsync(temporaryFD) != 0 {
+        // Written a chunk at a time: the text of a long list is never held whole.
+        _ = UIDLsSerializer.serialize(storedLists, firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil) {
+            if case .failure(let error) = FileSystem.writeAll(temporaryFD, $0) {
+                failure = .outputError(file: temporary, errno: error.code)
+                return false
+            }
+            return true
+        }
+        if failure == nil && fsync(temporaryFD) != 0 {
             failure = .system(path: temporary, errno: errno)
         }
         if Glibc.close(temporaryFD) != 0 && failure == nil {
@@ -647,16 +728,6 @@ public final class UIDLsFile: SeenMessageStore {
         derived = Derived()
     }
 
-    /// Whether `uid` is exactly `bytes`, compared in place when the string
-    /// is stored as contiguous UTF-8 (as every native string is).
-    private static func bytes(_ bytes: [UInt8], equal uid: String) -> Bool {
-        let utf8 = uid.utf8
-        guard bytes.count == utf8.count else { return false }
-        return utf8.withContiguousStorageIfAvailable { text in
-            bytes.withUnsafeBufferPointer { text.count == 0 || memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
-        } ?? bytes.elementsEqual(utf8)
-    }
-
     private func index(host: String, user: String) -> Int? {
         storedLists.firstIndex { $0.host == host && $0.user == user }
     }
@@ -666,14 +737,9 @@ public final class UIDLsFile: SeenMessageStore {
         guard !delivered.isEmpty else { return }
         let pending = delivered
         delivered = []
-        var start = 0
-        while start < pending.count {
-            let key = pending[start].key
-            var end = start + 1
-            while end < pending.count && pending[end].key == key { end += 1 }
-            add(pending[start..<end].map(\.uid), host: key.host, user: key.user,
-                firstSeen: pending[start..<end].map(\.firstSeen))
-            start = end
+        for group in pending {
+            add(Array(group.uids), host: group.key.host, user: group.key.user,
+                firstSeen: Array(repeating: group.firstSeen, count: group.uids.count))
         }
     }
 
@@ -684,7 +750,7 @@ public final class UIDLsFile: SeenMessageStore {
         if let found = self.index(host: host, user: user) {
             index = found
         } else {
-            storedLists.insert(UIDList(host: host, user: user, uids: [[UInt8]]()), at: 0)
+            storedLists.insert(UIDList(host: host, user: user, uids: UIDSequence()), at: 0)
             index = 0
             listsChanged()
         }

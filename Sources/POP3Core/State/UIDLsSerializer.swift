@@ -27,20 +27,47 @@ public enum UIDLsSerializer {
     /// - Parameter firstSeenDefault: `nil` for 1.4.18's format; otherwise
     ///   1.4.23's, with this time for a UID whose list has none.
     public static func serialize(_ lists: [UIDList], firstSeenDefault: Int64? = nil) -> [UInt8] {
-        var output = Array((firstSeenDefault == nil ? header : headerWithTimes).utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(lists.reduce(512) { $0 + $1.uids.bytes.count + $1.uids.count * 12 })
+        _ = serialize(lists, firstSeenDefault: firstSeenDefault) { chunk in
+            output.append(contentsOf: chunk)
+            return true
+        }
+        return output
+    }
+
+    /// The same text, handed to `consume` in chunks of about `chunkSize`
+    /// bytes (the last may be shorter), so that a caller can compare or
+    /// write it without holding all of it. Stops as soon as `consume`
+    /// returns false.
+    /// - Returns: whether `consume` took every chunk.
+    public static func serialize(_ lists: [UIDList], firstSeenDefault: Int64? = nil, chunkSize: Int = 64 * 1024,
+                                 consume: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(min(chunkSize, 1 << 20) + 4096)
+        func flush(ifAtLeast limit: Int) -> Bool {
+            guard buffer.count >= limit, !buffer.isEmpty else { return true }
+            let taken = buffer.withUnsafeBytes { consume($0) }
+            buffer.removeAll(keepingCapacity: true)
+            return taken
+        }
+        buffer += Array((firstSeenDefault == nil ? header : headerWithTimes).utf8)
         for list in lists {
             let uids = list.sortedUniqueUIDs
             guard !uids.isEmpty else { continue }
-            output += Array(" \(uids.count) \(list.host) \(list.user)\n".utf8)
-            for uid in uids {
-                output += uid
+            buffer += Array(" \(uids.count) \(list.host) \(list.user)\n".utf8)
+            for index in uids.indices {
+                uids.withBytes(at: index) { buffer.append(contentsOf: $0) }
                 if let firstSeenDefault {
-                    output.append(UInt8(ascii: " "))
-                    output += Array(String(list.firstSeen[uid] ?? firstSeenDefault).utf8)
+                    buffer.append(UInt8(ascii: " "))
+                    let time = list.firstSeen.isEmpty
+                        ? firstSeenDefault : list.firstSeen[uids[index]] ?? firstSeenDefault
+                    buffer += Array(String(time).utf8)
                 }
-                output.append(UInt8(ascii: "\n"))
+                buffer.append(UInt8(ascii: "\n"))
+                guard flush(ifAtLeast: chunkSize) else { return false }
             }
         }
-        return output
+        return flush(ifAtLeast: 1)
     }
 }
