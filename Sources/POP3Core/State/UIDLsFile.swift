@@ -99,12 +99,6 @@ public final class UIDLsFile: SeenMessageStore {
         let user: String
     }
 
-    private struct MessageKey: Equatable {
-        let host: String
-        let user: String
-        let uid: [UInt8]
-    }
-
     /// The delivery agents' outcome files that the journal named when it
     /// was read: removed once a save has their records in the file.
     private var replayedOutcomeFiles: [String] = []
@@ -141,85 +135,9 @@ public final class UIDLsFile: SeenMessageStore {
         close()
     }
 
-    /// Opens, locks and reads the UIDLs file at `path`, trying for the lock
-    /// for mpop's 10 seconds.
-    /// - Throws: ``UIDLsError``: `.format` (65) for a file mpop would not
-    ///   read; `.lockTimeout`, `.lockFailed`, `.system`, `.inputError` (74).
-    public static func open(path: String) throws -> UIDLsFile {
-        try open(path: path, lockTimeout: defaultLockTimeout)
-    }
-
-    /// ``open(path:)`` with another lock timeout, in whole seconds.
-    public static func open(path: String, lockTimeout: Int) throws(UIDLsError) -> UIDLsFile {
-        try lock(path: path, lockTimeout: lockTimeout).load()
-    }
-
-    /// The first half of ``open(path:)``: the file locked and read, its
-    /// parsing and the journal's replay left to ``Locked/load()``, which
-    /// can then run while the server is still to send its greeting.
-    /// Once `cancellation` is set, waiting for the lock ends with `.aborted`.
-    public static func lock(path: String, lockTimeout: Int = defaultLockTimeout,
-                            cancellation: Cancellation = .never) throws(UIDLsError) -> Locked {
-        let (fd, created) = try openLocked(path: path, lockTimeout: lockTimeout, cancellation: cancellation)
-        switch FileSystem.readAll(fd) {
-        case .success(let bytes):
-            return Locked(path: path, fd: fd, bytes: bytes, created: created)
-        case .failure:
-            Glibc.close(fd)
-            if created { unlink(path) }
-            throw .inputError(file: path)
-        }
-    }
-
-    /// A UIDLs file locked and read, not yet parsed. Dropping it without
-    /// ``load()`` releases the lock.
-    public final class Locked {
-        let path: String
-        private var fd: Int32
-        /// The file's text, until ``load()`` parses it.
-        private var bytes: [UInt8]
-        /// Whether the lock created the file (then it goes again unless a
-        /// save writes it).
-        private let created: Bool
-
-        fileprivate init(path: String, fd: Int32, bytes: [UInt8], created: Bool) {
-            self.path = path
-            self.fd = fd
-            self.bytes = bytes
-            self.created = created
-        }
-
-        deinit {
-            if fd >= 0 {
-                if created { UIDLsFile.removeCreated(path: path, fd: fd) }
-                Glibc.close(fd)
-            }
-        }
-
-        /// Parses the file and folds in the journal; the store then holds
-        /// the lock. Call it once.
-        /// - Throws: ``UIDLsError``: `.format` (65); `.system` (74).
-        public func load() throws(UIDLsError) -> UIDLsFile {
-            precondition(fd >= 0, "Locked.load() called twice")
-            let fd = self.fd
-            self.fd = -1
-            let bytes = self.bytes
-            self.bytes = []
-            return try UIDLsFile.load(path: path, fd: fd, bytes: bytes, created: created)
-        }
-    }
-
-    /// Removes the file at `path` that a run created but never saved, when
-    /// it is still the one `fd` holds and still empty: a run that failed
-    /// before its session leaves no trace, as mpop leaves none.
-    fileprivate static func removeCreated(path: String, fd: Int32) {
-        var info = stat()
-        if fstat(fd, &info) == 0 && info.st_size == 0 && FileSystem.isSameFile(fd, path) {
-            unlink(path)
-        }
-    }
-
-    private static func load(path: String, fd: Int32, bytes: [UInt8], created: Bool) throws(UIDLsError) -> UIDLsFile {
+    /// Parses the file read into `bytes` and folds in the journal.
+    /// - Throws: ``UIDLsError``: `.format` (65); `.system` (74).
+    static func load(path: String, fd: Int32, bytes: [UInt8], created: Bool) throws(UIDLsError) -> UIDLsFile {
         let lists: [UIDList]
         do {
             lists = try UIDLsParser.parse(bytes, fileName: path)
@@ -230,112 +148,21 @@ public final class UIDLsFile: SeenMessageStore {
         let journal = UIDLsJournal(uidlsPath: path)
         let store = UIDLsFile(path: path, fd: fd, lists: lists, journal: journal)
         store.createdFile = created
-        // A journal left by a run that never saved: its UIDs were delivered;
-        // a pending one's only if its file is there.
-        var groups: [(host: String, user: String, uids: [[UInt8]], times: [Int64?])] = []
-        // Each message's append records, until a later record of the same
-        // message says it was completed (or abandoned by the writer). A
-        // write at the message's start begins a new attempt and ends the
-        // earlier ones: a run killed again while writing the message anew
-        // must not have its records checked against the bytes it cut.
-        var appends: [(key: MessageKey, intents: [AppendIntent])] = []
+        // A journal left by a run that never saved.
         let records = try journal.readRecords()
-        for record in records where record.batch == nil {
-            let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
-            if let intent = record.intent {
-                // The first write of a new attempt at the message: the run
-                // that made it had repaired the mbox after the earlier one.
-                if intent.start == intent.messageStart {
-                    appends.removeAll { $0.key == key }
-                }
-                if let index = appends.lastIndex(where: { $0.key == key }) {
-                    appends[index].intents.append(intent)
-                } else {
-                    appends.append((key, [intent]))
-                }
-                continue
-            }
-            appends.removeAll { $0.key == key }
-        }
-        store.interruptedAppends = appends.map(\.intents)
+        store.interruptedAppends = UIDLsJournalReplay.interruptedAppends(in: records)
         let dropped = journal.droppedRecords
         let checksum = dropped.contains { $0.batch != nil } ? UIDLsJournalRecord.crc32(bytes) : 0
         store.droppedRecords = dropped.filter { $0.batch.map { $0.uidlsChecksum == checksum } ?? true }
         store.replayedOutcomeFiles = records.compactMap { $0.proof?.supervisor == nil ? nil : $0.proof?.path }
-        for record in records where record.intent == nil && record.batch == nil && (record.proof?.holds() ?? true) {
-            if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
-                groups[index].uids.append(record.uid)
-                groups[index].times.append(record.firstSeen)
-            } else {
-                groups.append((record.host, record.user, [record.uid], [record.firstSeen]))
-            }
-        }
-        for group in groups {
-            store.add(group.uids, host: group.host, user: group.user, firstSeen: group.times)
+        for group in UIDLsJournalReplay.deliveredUIDs(in: records) {
+            store.add(group.uids, host: group.host, user: group.user, firstSeen: group.firstSeen)
         }
         // Times from the journal count too: a run that upgraded the file
         // to keep them was killed before its save.
         store.keepsFirstSeenTimes = store.storedLists.contains { !$0.firstSeen.isEmpty }
         return store
     }
-
-    /// Opens `path` read-write (creating it, mode 0600, when missing) and
-    /// locks it. A symbolic link is followed, and one whose target does not
-    /// exist yet creates the target, as mpop's `fopen` does. When another
-    /// process renamed a new file over the one we waited on, the lock we got
-    /// guards nothing; then we start again with the new file, a bounded
-    /// number of times. Once `cancellation` is set, the wait ends.
-    /// - Returns: the descriptor, and whether this call created the file.
-    private static func openLocked(path: String, lockTimeout: Int,
-                                   cancellation: Cancellation) throws(UIDLsError) -> (fd: Int32, created: Bool) {
-        for _ in 0..<maximumOpenRounds {
-            if cancellation.isCancelled { throw .aborted }
-            // O_NONBLOCK: a FIFO at the path must not hang the open; it is
-            // refused below, like anything else that is not a plain file.
-            var fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-            var created = false
-            if fd < 0 && errno == ENOENT {
-                fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                created = fd >= 0
-                if fd < 0 && errno == EEXIST {
-                    // A symbolic link to a file that does not exist yet (or
-                    // a file that appeared meanwhile): O_EXCL never follows
-                    // a link, so create through it without O_EXCL.
-                    fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CREAT | O_CLOEXEC, 0o600)
-                }
-            }
-            guard fd >= 0 else { throw .system(path: path, errno: errno) }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else {
-                let code = errno
-                Glibc.close(fd)
-                throw .system(path: path, errno: code)
-            }
-            guard info.st_mode & S_IFMT == S_IFREG else {
-                Glibc.close(fd)
-                throw .notRegularFile(path: path)
-            }
-            do {
-                try FileLock.lockForWriting(fd, seconds: lockTimeout, cancellation: cancellation)
-            } catch {
-                Glibc.close(fd)
-                switch error {
-                case .timedOut(let code): throw .lockTimeout(file: path, seconds: lockTimeout, errno: code)
-                case .failed(let code): throw .lockFailed(file: path, errno: code)
-                case .interrupted: throw .aborted
-                }
-            }
-            if FileSystem.isSameFile(fd, path) { return (fd, created) }
-            Glibc.close(fd)
-        }
-        throw .lockFailed(file: path, errno: EAGAIN)
-    }
-
-    /// How often ``openLocked(path:lockTimeout:cancellation:)`` starts again
-    /// after the file it locked was replaced: a replacement takes one rename
-    /// by a run that holds the lock, so more than a few in a row means
-    /// something keeps changing the path.
-    static let maximumOpenRounds = 100
 
     public func uids(host: String, user: String) -> Set<String> {
         mergeDelivered()
@@ -385,30 +212,9 @@ public final class UIDLsFile: SeenMessageStore {
     }
 
     /// Whether the locked file holds exactly the text ``serializedLists()``
-    /// would give, compared a chunk at a time, so that neither the text
-    /// read nor the text to write is held whole.
+    /// would give.
     private func fileMatchesSerializedLists() -> Bool {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return false }
-        var offset: off_t = 0
-        var chunk: [UInt8] = []
-        let matches = UIDLsSerializer.serialize(storedLists,
-                                                firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil) { text in
-            guard offset + off_t(text.count) <= info.st_size else { return false }
-            if chunk.count < text.count { chunk = [UInt8](repeating: 0, count: text.count) }
-            var read = 0
-            while read < text.count {
-                let count = chunk.withUnsafeMutableBytes {
-                    pread(fd, $0.baseAddress! + read, text.count - read, offset + off_t(read))
-                }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return false }
-                read += count
-            }
-            offset += off_t(text.count)
-            return chunk.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
-        }
-        return matches && offset == info.st_size
+        UIDLsSerializer.file(fd, holds: storedLists, firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil)
     }
 
     /// The file's text for the lists, in the format a save writes.
@@ -663,37 +469,11 @@ public final class UIDLsFile: SeenMessageStore {
         close()
     }
 
-    /// Writes `bytes` to `FILE.XXXXXX` (mkstemp, so mode 0600), syncs it
-    /// and renames it over the file. On failure the temporary file is
-    /// removed and the file is as it was.
-    /// - Throws: ``UIDLsError`` (74) with mpop's messages.
+    /// Writes the lists to a new file renamed over the file; see
+    /// ``UIDLsSerializer/replaceFile(at:with:firstSeenDefault:)``.
     private func replaceFile() throws(UIDLsError) {
-        var template = Array((path + ".XXXXXX").utf8CString)
-        let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard temporaryFD >= 0 else { throw .system(path: temporary, errno: errno) }
-        var failure: UIDLsError?
-        // Written a chunk at a time: the text of a long list is never held whole.
-        _ = UIDLsSerializer.serialize(storedLists, firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil) {
-            if case .failure(let error) = FileSystem.writeAll(temporaryFD, $0) {
-                failure = .outputError(file: temporary, errno: error.code)
-                return false
-            }
-            return true
-        }
-        if failure == nil && fsync(temporaryFD) != 0 {
-            failure = .system(path: temporary, errno: errno)
-        }
-        if Glibc.close(temporaryFD) != 0 && failure == nil {
-            failure = .system(path: temporary, errno: errno)
-        }
-        if failure == nil && rename(temporary, path) != 0 {
-            failure = .cannotRename(from: temporary, to: path, errno: errno)
-        }
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
+        try UIDLsSerializer.replaceFile(at: path, with: storedLists,
+                                        firstSeenDefault: keepsFirstSeenTimes ? sessionStart : nil)
     }
 
     private func removeReplayedOutcomeFiles() {

@@ -77,6 +77,60 @@ public enum UIDLsJournalReplay {
         return (accepted + survivors.map(\.record), !survivors.isEmpty, pending.filter { !survives($0) }.map(\.record))
     }
 
+    /// The UIDs that `records` (as ``replay(_:currentBootID:)`` accepted
+    /// them) show delivered, grouped by host and user in the order of their
+    /// first record, each with its first-seen time when it has one: every
+    /// delivered record, and a pending one only when its proof holds (the
+    /// file its delivery agent was to write is there).
+    static func deliveredUIDs(in records: [UIDLsJournalRecord])
+        -> [(host: String, user: String, uids: [[UInt8]], firstSeen: [Int64?])] {
+        var groups: [(host: String, user: String, uids: [[UInt8]], firstSeen: [Int64?])] = []
+        for record in records where record.intent == nil && record.batch == nil && (record.proof?.holds() ?? true) {
+            if let index = groups.firstIndex(where: { $0.host == record.host && $0.user == record.user }) {
+                groups[index].uids.append(record.uid)
+                groups[index].firstSeen.append(record.firstSeen)
+            } else {
+                groups.append((record.host, record.user, [record.uid], [record.firstSeen]))
+            }
+        }
+        return groups
+    }
+
+    /// The appends to an mbox that `records` announce and never show
+    /// completed, each message's records together.
+    ///
+    /// A message's records count until a later record of the same message
+    /// says it was completed (or abandoned by the writer). A write at the
+    /// message's start begins a new attempt and ends the earlier ones: a
+    /// run killed again while writing the message anew must not have its
+    /// records checked against the bytes it cut.
+    static func interruptedAppends(in records: [UIDLsJournalRecord]) -> [[AppendIntent]] {
+        struct MessageKey: Equatable {
+            let host: String
+            let user: String
+            let uid: [UInt8]
+        }
+        var appends: [(key: MessageKey, intents: [AppendIntent])] = []
+        for record in records where record.batch == nil {
+            let key = MessageKey(host: record.host, user: record.user, uid: record.uid)
+            if let intent = record.intent {
+                // The first write of a new attempt at the message: the run
+                // that made it had repaired the mbox after the earlier one.
+                if intent.start == intent.messageStart {
+                    appends.removeAll { $0.key == key }
+                }
+                if let index = appends.lastIndex(where: { $0.key == key }) {
+                    appends[index].intents.append(intent)
+                } else {
+                    appends.append((key, [intent]))
+                }
+                continue
+            }
+            appends.removeAll { $0.key == key }
+        }
+        return appends.map(\.intents)
+    }
+
     /// When the machine booted, in seconds since the epoch (`btime` in
     /// `/proc/stat`), or `nil` when it cannot be read.
     public static func bootTime() -> Int? {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes UIDLs file text as mpop's `uidls_write` does: its header
 /// comment, then each non-empty list as ` N HOST USER` followed by its UIDs
 /// in `strcmp` order, one per line; in 1.4.18's format a UID alone, in
@@ -69,5 +73,63 @@ public enum UIDLsSerializer {
             }
         }
         return flush(ifAtLeast: 1)
+    }
+
+    /// Whether the file open on `fd` holds exactly the text of `lists`,
+    /// compared a chunk at a time, so that neither the text read nor the
+    /// text to write is held whole.
+    static func file(_ fd: Int32, holds lists: [UIDList], firstSeenDefault: Int64?) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        var offset: off_t = 0
+        var chunk: [UInt8] = []
+        let matches = serialize(lists, firstSeenDefault: firstSeenDefault) { text in
+            guard offset + off_t(text.count) <= info.st_size else { return false }
+            if chunk.count < text.count { chunk = [UInt8](repeating: 0, count: text.count) }
+            var read = 0
+            while read < text.count {
+                let count = chunk.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + read, text.count - read, offset + off_t(read))
+                }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                read += count
+            }
+            offset += off_t(text.count)
+            return chunk.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+        }
+        return matches && offset == info.st_size
+    }
+
+    /// Writes the text of `lists` to `PATH.XXXXXX` (mkstemp, so mode 0600)
+    /// a chunk at a time, syncs it and renames it over `path`. On failure
+    /// the temporary file is removed and `path` is as it was.
+    /// - Throws: ``UIDLsError`` (74) with mpop's messages.
+    static func replaceFile(at path: String, with lists: [UIDList], firstSeenDefault: Int64?) throws(UIDLsError) {
+        var template = Array((path + ".XXXXXX").utf8CString)
+        let temporaryFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard temporaryFD >= 0 else { throw .system(path: temporary, errno: errno) }
+        var failure: UIDLsError?
+        _ = serialize(lists, firstSeenDefault: firstSeenDefault) {
+            if case .failure(let error) = FileSystem.writeAll(temporaryFD, $0) {
+                failure = .outputError(file: temporary, errno: error.code)
+                return false
+            }
+            return true
+        }
+        if failure == nil && fsync(temporaryFD) != 0 {
+            failure = .system(path: temporary, errno: errno)
+        }
+        if Glibc.close(temporaryFD) != 0 && failure == nil {
+            failure = .system(path: temporary, errno: errno)
+        }
+        if failure == nil && rename(temporary, path) != 0 {
+            failure = .cannotRename(from: temporary, to: path, errno: errno)
+        }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
     }
 }

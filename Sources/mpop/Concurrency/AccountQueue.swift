@@ -1,3 +1,5 @@
+import POP3Core
+
 /// The accounts of a run that serves several at once, handed out to the
 /// workers in configured order, with one rule: two accounts that share
 /// something (``ConflictKeys``: the UIDLs file, the mbox, the server login)

@@ -1,3 +1,5 @@
+import POP3Core
+
 /// Waits until a number of things have ended: the workers of a run, which
 /// must be done before the signal handlers go and the threads are joined.
 final class Countdown: Sendable {

@@ -1,3 +1,5 @@
+import POP3Core
+
 /// A value that several threads share, reached only through
 /// ``withLock(_:)`` under a POSIX mutex (``Monitor``).
 ///
