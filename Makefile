@@ -25,8 +25,8 @@ SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 INSTALL    ?= install
 OBJCOPY    ?= objcopy
 
-# The link is made to keep a run's resident memory small (Docs/Architecture.md,
-# "Memory"): lld with packed relative relocations (DT_RELR, glibc 2.36), so
+# The link keeps a run's resident memory small (Docs/Architecture.md,
+# "Memory of the program itself"): lld with packed relative relocations (DT_RELR, glibc 2.36), so
 # the loader does not read 650 KB of relocation records, and libstdc++, which
 # the Swift runtime needs, taken from its static archive (a folder of ours
 # that holds only libstdc++.a comes first in the search), so the run maps
