@@ -26,12 +26,13 @@ INSTALL    ?= install
 OBJCOPY    ?= objcopy
 
 # The link keeps a run's resident memory small (Docs/Architecture.md,
-# "Memory of the program itself"): lld with packed relative relocations (DT_RELR, glibc 2.36), so
-# the loader does not read 650 KB of relocation records, and libstdc++, which
-# the Swift runtime needs, taken from its static archive (a folder of ours
-# that holds only libstdc++.a comes first in the search), so the run maps
-# only the part it uses instead of the whole shared library. Without the
-# archive (libstdc++-12-dev) the link falls back to the shared library.
+# "Memory of the program itself"): lld with packed relative relocations
+# (DT_RELR, glibc 2.36), so the loader does not read 650 KB of relocation
+# records, and libstdc++, which the Swift runtime needs, taken from its
+# static archive (a folder of ours that holds only libstdc++.a comes first
+# in the search), so the run maps only the part it uses instead of the
+# whole shared library. Without the archive (libstdc++-12-dev) the link
+# falls back to the shared library.
 CLANG      ?= $(dir $(SWIFT))clang
 STATIC_CXX := $(shell $(CLANG) -print-file-name=libstdc++.a 2>/dev/null)
 STATIC_CXX_DIR = .build/static-libstdc++
