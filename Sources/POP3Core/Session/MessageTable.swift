@@ -38,9 +38,8 @@ public struct MessageTable: RandomAccessCollection, MutableCollection, Sendable 
     public subscript(index: Int) -> MessageRecord {
         get {
             var record = MessageRecord(number: index + 1, size: sizes[index])
-            let state = states[index]
-            record.action = MessageRecord.Action(rawValue: state & 3)!
-            record.isOld = state & Self.oldBit != 0
+            record.action = action(at: index)
+            record.isOld = isOld(at: index)
             record.firstSeen = firstSeenTimes.isEmpty ? defaultFirstSeen : firstSeenTimes[index]
             return record
         }

@@ -98,16 +98,9 @@ public enum UIDLsParser {
         return lists
     }
 
-    /// One `fgets` call: the line's content (up to a NUL or the line end),
-    /// where the next call starts, and whether the buffer filled up without
-    /// a line end (mpop's "line longer than" check).
-    static func nextLine(_ bytes: [UInt8], from start: Int) -> (content: [UInt8], next: Int, tooLong: Bool) {
-        let (range, next, tooLong) = nextLineRange(bytes, from: start)
-        return (Array(bytes[range]), next, tooLong)
-    }
-
-    /// ``nextLine(_:from:)`` that gives where the content lies in `bytes`
-    /// instead of a copy.
+    /// One `fgets` call: where the line's content (up to a NUL or the line
+    /// end) lies in `bytes`, where the next call starts, and whether the
+    /// buffer filled up without a line end (mpop's "line longer than" check).
     static func nextLineRange(_ bytes: [UInt8], from start: Int) -> (content: Range<Int>, next: Int, tooLong: Bool) {
         let limit = min(bytes.count, start + maximumLineLength)
         var end = start

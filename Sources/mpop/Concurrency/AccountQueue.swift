@@ -2,7 +2,7 @@ import POP3Core
 
 /// The accounts of a run that serves several at once, handed out to the
 /// workers in configured order, with one rule: two accounts that share
-/// something (``ConflictKeys``: the UIDLs file, the mbox, the server login)
+/// something (``ConflictKeys``: the UIDLs file, the server login)
 /// never run at the same time, and run in configured order, as they would
 /// one after another.
 ///

@@ -17,10 +17,9 @@ import POP3Core
 /// mbox: it is only opened when there is mail to deliver, and an account
 /// that finds it held by another account of the run waits for it
 /// (``InProcessFileGate``), so polls that find nothing new run side by
-/// side. Files are
-/// named by their real path, so that two spellings of one file (a symbolic
-/// link, `a/../b`) are one key; a file that does not exist yet by the real
-/// path of its folder.
+/// side. Files are named by their real path, so that two spellings of one
+/// file (a symbolic link, `a/../b`) are one key; a file that does not
+/// exist yet by the real path of its folder.
 enum ConflictKeys {
     static func keys(of account: Account) -> Set<String> {
         var keys: Set<String> = ["uidls " + canonicalPath(account.uidlsFile)]

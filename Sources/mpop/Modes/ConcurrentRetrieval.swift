@@ -8,8 +8,9 @@ import POP3Core
 ///   together and in configured order; progress with backspaces only for
 ///   an account that starts live on a terminal.
 /// - Order of work: ``AccountQueue`` starts accounts in configured order and
-///   keeps those that share a UIDLs file, an mbox or a login one after
-///   another (``ConflictKeys``).
+///   keeps those that share a UIDLs file or a login one after another
+///   (``ConflictKeys``); accounts that share an mbox take turns at it
+///   (``InProcessFileGate``).
 /// - Passwords: those that only the terminal prompt would give are asked
 ///   for first, one at a time, in account order (``askPasswordsFirst(_:)``).
 /// - Signals: SIGINT, SIGTERM and SIGHUP stop every running account
@@ -29,7 +30,7 @@ struct ConcurrentRetrieval {
     func run(_ accounts: [Account], simultaneous: Int) -> ExitStatus {
         let output = OrderedOutput(count: accounts.count)
         let queue = AccountQueue(keys: accounts.map(ConflictKeys.keys(of:)))
-        let outcomes = Outcomes(count: accounts.count)
+        let outcomes = Locked<[RetrievalMode.Outcome?]>(Array(repeating: nil, count: accounts.count))
         let runCancellation = Cancellation()
         let workerCount = min(simultaneous, accounts.count, Self.threadLimit)
         let done = Countdown(workerCount)
@@ -48,7 +49,7 @@ struct ConcurrentRetrieval {
                                    terminal: context.terminal && output.isLive(index), context: context,
                                    cancellation: cancellation)
                     }
-                    outcomes.list.withLock { $0[index] = outcome }
+                    outcomes.withLock { $0[index] = outcome }
                     output.finish(index)
                     queue.finished(index)
                 }
@@ -65,13 +66,7 @@ struct ConcurrentRetrieval {
         // Accounts that never started (the run was stopped) printed
         // nothing; let the output of those after them out.
         for index in accounts.indices { output.finish(index) }
-        return Self.combined(outcomes.list.withLock { $0 })
-    }
-
-    /// How each account's run ended, by index, as the workers learn it.
-    final class Outcomes: Sendable {
-        let list: Locked<[RetrievalMode.Outcome?]>
-        init(count: Int) { list = Locked(Array(repeating: nil, count: count)) }
+        return Self.combined(outcomes.withLock { $0 })
     }
 
     /// mpop's rule over the outcomes in configured order, the accounts a
