@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Several accounts for one run, each on a ``MiniPOP3`` server of its own
@@ -130,6 +131,22 @@ final class SideBySideFixture: @unchecked Sendable {
                               as: UTF8.self)
             return uid(in: text)
         }.sorted()
+    }
+
+    /// The UIDs of the messages in an mbox's `text`, in the order they
+    /// stand, each message checked to be whole: exactly one server message
+    /// after its Received header.
+    static func mboxUIDs(_ text: String) throws -> [String] {
+        let messages = text.components(separatedBy: "\nFrom ").map { $0.hasPrefix("From ") ? String($0.dropFirst(5)) : $0 }
+        var seen: [String] = []
+        for message in messages {
+            let uid = try #require(Self.uid(in: message), "\(message)")
+            let body = MiniPOP3.body(uid: uid).replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\n..leading", with: "\n.leading")
+            #expect(message.hasSuffix(body + "\n") || message.hasSuffix(body), "\(uid): \(message)")
+            seen.append(uid)
+        }
+        return seen
     }
 
     static func uid(in text: String) -> String? {

@@ -5,8 +5,8 @@ import TestSupport
 /// Several accounts served side by side (`simultaneous_accounts`, default
 /// 6): the same output, byte for byte, and the same exit status as one
 /// after another (`--simultaneous-accounts=1`, mpop's way); accounts that
-/// share a UIDLs file, an mbox or a login never overlap, and nothing is
-/// delivered twice or torn.
+/// share a UIDLs file or a login never overlap, those that share an mbox
+/// take turns at it, and nothing is delivered twice or torn.
 @Suite(.serialized) struct SimultaneousAccountsTests {
     /// Seven accounts: slow and fast servers, a server that refuses STAT,
     /// one that refuses the password, one where nobody listens; `keep on`
@@ -115,18 +115,9 @@ import TestSupport
         #expect(first.status == 0 && first.stderr == "", "\(first)")
         #expect(fixture.overlap.mostAtOnce == 1, "accounts sharing an mbox and a UIDLs file overlapped")
         let text = try String(contentsOfFile: mbox, encoding: .utf8)
-        let messages = text.components(separatedBy: "\nFrom ").map { $0.hasPrefix("From ") ? String($0.dropFirst(5)) : $0 }
-        #expect(messages.count == expected.count, "\(text)")
-        // Whole and not interleaved: each message is exactly one server
-        // message after its Received header, in server order per account.
-        var seen: [String] = []
-        for message in messages {
-            let uid = try #require(SideBySideFixture.uid(in: message), "\(message)")
-            let body = MiniPOP3.body(uid: uid).replacingOccurrences(of: "\r\n", with: "\n")
-                .replacingOccurrences(of: "\n..leading", with: "\n.leading")
-            #expect(message.hasSuffix(body + "\n") || message.hasSuffix(body), "\(uid): \(message)")
-            seen.append(uid)
-        }
+        // Whole and not interleaved, in server order per account.
+        let seen = try SideBySideFixture.mboxUIDs(text)
+        #expect(seen.count == expected.count, "\(text)")
         #expect(seen == expected, "\(text)")
         for (pop, _) in fixture.servers { #expect(pop.remainingUIDs.isEmpty) }
 
@@ -154,15 +145,7 @@ import TestSupport
         #expect(first.status == 0 && first.stderr == "", "\(first)")
         #expect(fixture.overlap.mostAtOnce >= 2, "accounts with only an mbox in common did not overlap")
         let text = try String(contentsOfFile: mbox, encoding: .utf8)
-        let messages = text.components(separatedBy: "\nFrom ").map { $0.hasPrefix("From ") ? String($0.dropFirst(5)) : $0 }
-        var seen: [String] = []
-        for message in messages {
-            let uid = try #require(SideBySideFixture.uid(in: message), "\(message)")
-            let body = MiniPOP3.body(uid: uid).replacingOccurrences(of: "\r\n", with: "\n")
-                .replacingOccurrences(of: "\n..leading", with: "\n.leading")
-            #expect(message.hasSuffix(body + "\n") || message.hasSuffix(body), "\(uid): \(message)")
-            seen.append(uid)
-        }
+        let seen = try SideBySideFixture.mboxUIDs(text)
         // One account's messages together, in server order; the accounts
         // in whatever order they reached the mbox.
         var runs: [[String]] = []
