@@ -111,11 +111,13 @@ import POP3Core
     @Test func syslogGetsTheLineThroughTheSeam() {
         final class Sent: @unchecked Sendable { var lines: [(Int32, Int32, String)] = [] }
         let sent = Sent()
-        let writer = FetchLogWriter(syslog: { sent.lines.append(($0, $1, $2)) }, warn: { Issue.record("warned: \($0)") })
+        let writer = FetchLogWriter(syslog: { sent.lines.append(($0, $1, $2)) })
+        let console = AccountConsole { bytes, _ in Issue.record("printed: \(String(decoding: bytes, as: UTF8.self))") }
         let local = Self.account { $0.syslog = "LOG_LOCAL3" }
-        writer.write("one", failure: false, for: local)
-        writer.write("two", failure: true, for: Self.account { $0.syslog = ConfigValue.syslogDefaultFacility })
-        writer.write("three", failure: false, for: Self.account())
+        writer.write("one", failure: false, for: local, console: console)
+        writer.write("two", failure: true, for: Self.account { $0.syslog = ConfigValue.syslogDefaultFacility },
+                     console: console)
+        writer.write("three", failure: false, for: Self.account(), console: console)
         #expect(sent.lines.count == 2)
         #expect(sent.lines.first.map { [$0.0, $0.1] } == [LOG_LOCAL3, LOG_INFO])
         #expect(sent.lines.first?.2 == "one")
@@ -126,30 +128,34 @@ import POP3Core
     @Test func aLogFileGetsTimedLinesAppendedAndAFailureWarnsOnce() throws {
         final class Warnings: @unchecked Sendable { var texts: [String] = [] }
         let warnings = Warnings()
+        let console = AccountConsole { bytes, fd in
+            #expect(fd == 2)
+            warnings.texts.append(String(decoding: bytes, as: UTF8.self))
+        }
         let directory = String(cString: mkdtemp(strdup("/tmp/mpop-fetchlog-XXXXXX")))
         defer { _ = system("rm -rf '\(directory)'") }
         let path = directory + "/fetch.log"
-        let writer = FetchLogWriter(syslog: { _, _, _ in Issue.record("syslog") }, warn: { warnings.texts.append($0) },
-                                    now: { 1_000_000_000 })
+        let writer = FetchLogWriter(syslog: { _, _, _ in Issue.record("syslog") }, now: { 1_000_000_000 })
         let account = Self.account {
             $0.logfile = path
             $0.logfileTimeFormat = "%s"
         }
-        writer.write("one", failure: false, for: account)
-        writer.write("two", failure: true, for: account)
+        writer.write("one", failure: false, for: account, console: console)
+        writer.write("two", failure: true, for: account, console: console)
         #expect(try Self.contents(of: path) == "1000000000 one\n1000000000 two\n")
 
         let broken = Self.account { $0.logfile = directory + "/missing/fetch.log" }
-        writer.write("three", failure: false, for: broken)
-        writer.write("four", failure: false, for: broken)
-        #expect(warnings.texts == ["cannot write to log file \(directory)/missing/fetch.log: No such file or directory"])
+        writer.write("three", failure: false, for: broken, console: console)
+        writer.write("four", failure: false, for: broken, console: console)
+        #expect(warnings.texts == ["mpop: warning: cannot write to log file \(directory)/missing/fetch.log:"
+                                   + " No such file or directory\n"])
 
         // A full disk.
         let full = Self.account { $0.logfile = "/dev/full" }
-        writer.write("five", failure: false, for: full)
-        writer.write("six", failure: false, for: full)
+        writer.write("five", failure: false, for: full, console: console)
+        writer.write("six", failure: false, for: full, console: console)
         #expect(warnings.texts.count == 2)
-        #expect(warnings.texts.last == "cannot write to log file /dev/full: No space left on device")
+        #expect(warnings.texts.last == "mpop: warning: cannot write to log file /dev/full: No space left on device\n")
     }
 
     /// Writers appending at the same time (as concurrent mpops do, each

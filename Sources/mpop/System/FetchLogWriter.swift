@@ -28,15 +28,11 @@ final class FetchLogWriter: @unchecked Sendable {
     static let defaultTimeFormat = "%b %d %H:%M:%S"
 
     private let syslog: SyslogSink
-    private let warn: (String) -> Void
     private let now: () -> time_t
     private let warned = Locked(Set<String>())
 
-    init(syslog: @escaping SyslogSink = FetchLogWriter.systemSyslog,
-         warn: @escaping (String) -> Void = { Console.diagnostic("warning: " + $0) },
-         now: @escaping () -> time_t = { time(nil) }) {
+    init(syslog: @escaping SyslogSink = FetchLogWriter.systemSyslog, now: @escaping () -> time_t = { time(nil) }) {
         self.syslog = syslog
-        self.warn = warn
         self.now = now
     }
 
@@ -47,18 +43,16 @@ final class FetchLogWriter: @unchecked Sendable {
 
     /// Writes `line` to `account`'s log file, with the time in front, and
     /// to the system log; `failure` picks `LOG_ERR` over `LOG_INFO` there.
-    /// A log on stdout (`-`) and the warning go to `console` when given,
-    /// else to stdout and through the `warn` given at the start.
-    func write(_ line: String, failure: Bool, for account: Account, console: AccountConsole? = nil) {
+    /// A log on stdout (`-`) and the warning go to the account's `console`.
+    func write(_ line: String, failure: Bool, for account: Account, console: AccountConsole = .direct) {
         if let path = account.logfile {
             let text = Self.timestamp(now(), format: account.logfileTimeFormat ?? Self.defaultTimeFormat) + " "
                 + line + "\n"
             if path == "-" {
-                (console ?? .direct).out(text)
+                console.out(text)
             } else if let problem = Self.append(text, to: path),
                       warned.withLock({ $0.insert(path).inserted }) {
-                let message = "cannot write to log file \(path): \(problem)"
-                if let console { console.diagnostic("warning: " + message) } else { warn(message) }
+                console.diagnostic("warning: cannot write to log file \(path): \(problem)")
             }
         }
         if let facility = account.syslog.flatMap(Self.facilityCode) {
